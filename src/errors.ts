@@ -1,0 +1,108 @@
+/**
+ * The error types every layer below the GraphQL resolvers throws. The GraphQL layer turns
+ * them into `extensions.code` errors (contract §6); nothing here knows about GraphQL.
+ */
+
+/** The upstream API a call went to. Matches the GraphQL `Provider` enum. */
+export type ProviderKind = 'OCEANBASE' | 'DCS' | 'RDS';
+
+/** The `extensions.code` an upstream failure becomes. */
+export type UpstreamErrorCode =
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_AUTH_FAILED'
+  | 'NOT_FOUND';
+
+export interface UpstreamErrorInit {
+  code: UpstreamErrorCode;
+  /** The configured source's name. */
+  source: string;
+  provider: ProviderKind;
+  /** What was called, as a route template (`GET /v3/{project_id}/backups`): no IDs, no secrets. */
+  operation: string;
+  httpStatus?: number | undefined;
+  upstreamCode?: string | undefined;
+  upstreamMessage?: string | undefined;
+  /** Huawei's `X-Request-Id` / `request_id`. */
+  requestId?: string | undefined;
+  /** obshell's `traceId`. */
+  traceId?: string | undefined;
+  /** Seconds from a `Retry-After` header (throttling). */
+  retryAfterSeconds?: number | undefined;
+  /** Short description of what went wrong when there is no upstream message (timeouts, resets). */
+  detail?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * Any failure of an upstream call: an error answer, an unreachable server, a refused credential,
+ * a malformed body. Carries what an operator needs to find the call in the upstream's own logs
+ * and never a secret (messages are redacted by the client that builds the error).
+ */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  readonly code: UpstreamErrorCode;
+  readonly source: string;
+  readonly provider: ProviderKind;
+  readonly operation: string;
+  readonly httpStatus: number | undefined;
+  readonly upstreamCode: string | undefined;
+  readonly upstreamMessage: string | undefined;
+  readonly requestId: string | undefined;
+  readonly traceId: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(init: UpstreamErrorInit) {
+    super(describe(init), init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.source = init.source;
+    this.provider = init.provider;
+    this.operation = init.operation;
+    this.httpStatus = init.httpStatus;
+    this.upstreamCode = init.upstreamCode;
+    this.upstreamMessage = init.upstreamMessage;
+    this.requestId = init.requestId;
+    this.traceId = init.traceId;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+  }
+}
+
+function describe(init: UpstreamErrorInit): string {
+  const who = `${init.provider} source "${init.source}"`;
+  const what = [init.upstreamCode, init.upstreamMessage ?? init.detail].filter(Boolean).join(' ');
+  const status = init.httpStatus === undefined ? '' : ` (HTTP ${init.httpStatus})`;
+  switch (init.code) {
+    case 'UPSTREAM_UNAVAILABLE':
+      return `${who} is unavailable: ${init.detail ?? 'no answer'} [${init.operation}]`;
+    case 'UPSTREAM_AUTH_FAILED':
+      return `${who} refused our credentials${status}${what ? `: ${what}` : ''}`;
+    case 'NOT_FOUND':
+      return `${who}: ${what || 'not found'}${status}`;
+    default:
+      return `${who} answered with an error${status}${what ? `: ${what}` : ''} [${init.operation}]`;
+  }
+}
+
+/** Invalid input from the caller, found before any upstream call was made. */
+export class BadInputError extends Error {
+  override readonly name = 'BadInputError';
+  constructor(
+    message: string,
+    readonly argumentName?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Replaces every occurrence of each secret in `text` with `***`. Upstreams echo parts of requests
+ * back (Huawei's APIGW names the access key it refused); anything we did not write ourselves goes
+ * through this before it is stored in an error.
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('***');
+  }
+  return out;
+}

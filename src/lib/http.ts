@@ -1,0 +1,148 @@
+import { Agent, request } from 'undici';
+import { Semaphore } from './semaphore.js';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: URL;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Overrides the transport's default timeout for this call. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** Why a call got no usable answer. */
+export type TransportFailure = 'timeout' | 'refused' | 'reset' | 'truncated' | 'dns' | 'too-large' | 'other';
+
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    readonly failure: TransportFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface HttpTransportOptions {
+  /** Upper bound on this transport's calls in flight at once; the rest queue. Default 8. */
+  maxConcurrency?: number;
+  /** Deadline for each call, from sending to the last body byte. Default 10 s. */
+  timeoutMs?: number;
+  /** Largest response body accepted. Default 64 MiB. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Pooled keep-alive HTTP for one configured source: an undici Agent (connection pools per origin)
+ * behind a semaphore that caps the source's concurrent calls, with a deadline on every call.
+ */
+export class HttpTransport {
+  readonly maxConcurrency: number;
+  readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
+  private readonly agent: Agent;
+  private readonly limiter: Semaphore;
+
+  constructor(options: HttpTransportOptions = {}) {
+    this.maxConcurrency = options.maxConcurrency ?? 8;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+    this.limiter = new Semaphore(this.maxConcurrency);
+    this.agent = new Agent({
+      connections: this.maxConcurrency,
+      keepAliveTimeout: 10_000,
+      keepAliveMaxTimeout: 60_000,
+      connect: { timeout: Math.min(this.timeoutMs, 10_000) },
+    });
+  }
+
+  /** Calls in flight right now (not counting queued ones). */
+  get inFlight(): number {
+    return this.limiter.inUse;
+  }
+
+  send(req: HttpRequest): Promise<HttpResponse> {
+    return this.limiter.run(() => this.sendNow(req));
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async sendNow(req: HttpRequest): Promise<HttpResponse> {
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const res = await request(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        dispatcher: this.agent,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        const buf = chunk as Buffer;
+        size += buf.length;
+        if (size > this.maxBodyBytes) {
+          res.body.destroy();
+          throw new TransportError('too-large', `response body exceeds ${this.maxBodyBytes} bytes`);
+        }
+        chunks.push(buf);
+      }
+      return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
+    } catch (err) {
+      if (err instanceof TransportError) throw err;
+      throw classify(err, signal, timeoutMs);
+    }
+  }
+}
+
+function classify(err: unknown, signal: AbortSignal, timeoutMs: number): TransportError {
+  const code = errorCode(err);
+  if (signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new TransportError('timeout', `no complete answer within ${timeoutMs} ms`, { cause: err });
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new TransportError('refused', 'connection refused', { cause: err });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new TransportError('dns', 'host name could not be resolved', { cause: err });
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return new TransportError('truncated', 'response body shorter than its Content-Length', { cause: err });
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return new TransportError('reset', 'connection closed before a complete answer', { cause: err });
+    default:
+      return new TransportError('other', `request failed (${code ?? 'unknown error'})`, { cause: err });
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** One header value as a string (first of repeated headers). */
+export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}

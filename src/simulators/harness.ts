@@ -1,0 +1,369 @@
+/**
+ * The HTTP machinery every upstream simulator shares: routing with path parameters, the knobs
+ * tests and benchmarks turn (added latency, faults per route), a call log, and in-flight counters.
+ * The knobs are methods for in-process use and `/__sim/*` endpoints for another process.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface SimRequest {
+  method: string;
+  /** The request target exactly as sent (path and `?query`, still percent-encoded): Go's RequestURI. */
+  rawUrl: string;
+  /** The path as sent, still percent-encoded. */
+  rawPath: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Path parameters of the matched route, percent-decoded. */
+  params: Record<string, string>;
+  /** Name of the matched route. */
+  route: string;
+  receivedAt: number;
+}
+
+export interface SimResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface RouteDef {
+  /** Stable name used by the call log and by fault matching, e.g. `dcs.listBackups`. */
+  name: string;
+  method: string;
+  /** Path pattern with `:param` segments, e.g. `/v2/:project_id/instances/:instance_id/backups`. */
+  pattern: string;
+  handle(req: SimRequest): SimResponse | Promise<SimResponse>;
+}
+
+export type FaultAction =
+  /** Answer with this status and body instead of running the route. */
+  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
+  /** Answer 200 with a body that is not valid JSON. */
+  | { kind: 'malformed' }
+  /** Run the route, announce its full Content-Length, send half of the body and close. */
+  | { kind: 'truncated' }
+  /** Close the connection without answering. */
+  | { kind: 'reset' }
+  /** Answer nothing for `ms` milliseconds (then run the route), or never when `ms` is absent. */
+  | { kind: 'stall'; ms?: number };
+
+export type FaultSpec = FaultAction & {
+  /** Route name to match; absent or `*` matches every route. */
+  route?: string;
+  /** Path parameters that must all be equal for the fault to apply, e.g. `{ instance_id: '…' }`. */
+  params?: Record<string, string>;
+  /** Apply this many times, then remove the fault. Absent: until cleared. */
+  times?: number;
+};
+
+export interface CallRecord {
+  seq: number;
+  /** Route name, or null when no route matched (the simulator answered 404). */
+  route: string | null;
+  method: string;
+  /** The path as sent, percent-encoded. */
+  path: string;
+  query: Record<string, string>;
+  params: Record<string, string>;
+  status: number | null;
+  /** The fault applied instead of (or on top of) the route, if any. */
+  fault?: FaultAction['kind'];
+  startedAt: number;
+  durationMs: number | null;
+}
+
+export interface SimServerOptions {
+  name: string;
+  routes: RouteDef[];
+  /** Answer for requests no route matches. */
+  notFound(req: SimRequest): SimResponse;
+  /** Added to every request before it is handled. */
+  latencyMs?: number;
+}
+
+interface Compiled {
+  def: RouteDef;
+  segments: string[];
+}
+
+interface ActiveFault {
+  id: number;
+  spec: FaultSpec;
+  remaining: number;
+}
+
+export class SimServer {
+  readonly name: string;
+  latencyMs: number;
+  /** Every call received, in order of arrival; admin (`/__sim/*`) calls are not logged. */
+  readonly calls: CallRecord[] = [];
+  private readonly routes: Compiled[];
+  private readonly notFound: SimServerOptions['notFound'];
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private faults: ActiveFault[] = [];
+  private nextFaultId = 1;
+  private seq = 0;
+  private active = 0;
+  private peak = 0;
+  private baseUrl: string | null = null;
+
+  constructor(options: SimServerOptions) {
+    this.name = options.name;
+    this.latencyMs = options.latencyMs ?? 0;
+    this.notFound = options.notFound;
+    this.routes = options.routes.map((def) => ({ def, segments: def.pattern.split('/') }));
+    this.server = createServer((req, res) => {
+      void this.dispatch(req, res);
+    });
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  get url(): string {
+    if (!this.baseUrl) throw new Error(`${this.name} simulator is not listening`);
+    return this.baseUrl;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address() as AddressInfo;
+    this.baseUrl = `http://${host}:${address.port}`;
+    return this.baseUrl;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.baseUrl = null;
+  }
+
+  // ---- knobs -------------------------------------------------------------------------------
+
+  /** Adds a fault; returns its id for `removeFault`. */
+  addFault(spec: FaultSpec): number {
+    const id = this.nextFaultId++;
+    this.faults.push({ id, spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
+    return id;
+  }
+
+  removeFault(id: number): void {
+    this.faults = this.faults.filter((f) => f.id !== id);
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  clearCalls(): void {
+    this.calls.length = 0;
+  }
+
+  /** Calls received by the named route (all calls when no name is given). */
+  callsTo(route?: string): CallRecord[] {
+    return route === undefined ? [...this.calls] : this.calls.filter((c) => c.route === route);
+  }
+
+  /** Requests being handled right now, and the most at once since the last `resetStats`. */
+  get stats(): { inFlight: number; maxInFlight: number } {
+    return { inFlight: this.active, maxInFlight: this.peak };
+  }
+
+  resetStats(): void {
+    this.peak = this.active;
+  }
+
+  // ---- request handling ----------------------------------------------------------------------
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const qIndex = rawUrl.indexOf('?');
+    const rawPath = qIndex === -1 ? rawUrl : rawUrl.slice(0, qIndex);
+    const query = new URLSearchParams(qIndex === -1 ? '' : rawUrl.slice(qIndex + 1));
+    const body = await readBody(req);
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    if (rawPath.startsWith('/__sim/')) {
+      this.admin(method, rawPath, body, res);
+      return;
+    }
+
+    const matched = this.match(method, rawPath);
+    const simReq: SimRequest = {
+      method,
+      rawUrl,
+      rawPath,
+      query,
+      headers: req.headers,
+      body,
+      params: matched?.params ?? {},
+      route: matched?.def.name ?? '',
+      receivedAt: Date.now(),
+    };
+    const record: CallRecord = {
+      seq: ++this.seq,
+      route: matched?.def.name ?? null,
+      method,
+      path: rawPath,
+      query: Object.fromEntries(query),
+      params: simReq.params,
+      status: null,
+      startedAt: simReq.receivedAt,
+      durationMs: null,
+    };
+    this.calls.push(record);
+    this.active++;
+    this.peak = Math.max(this.peak, this.active);
+    let finished = false;
+    const finish = (status: number | null) => {
+      if (finished) return;
+      finished = true;
+      this.active--;
+      record.status = status;
+      record.durationMs = Date.now() - record.startedAt;
+    };
+    res.on('close', () => finish(record.status));
+
+    try {
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
+      const fault = matched ? this.takeFault(matched.def.name, matched.params) : undefined;
+      if (fault) record.fault = fault.kind;
+
+      if (fault?.kind === 'reset') {
+        finish(null);
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'stall') {
+        if (fault.ms === undefined) return; // never answers; the socket is destroyed on close()
+        await sleep(fault.ms);
+      }
+      if (fault?.kind === 'status') {
+        const headers = { 'content-type': 'application/json', ...fault.headers };
+        send(res, { status: fault.status, headers, body: fault.body ?? '' });
+        finish(fault.status);
+        return;
+      }
+
+      const response = matched ? await matched.def.handle(simReq) : this.notFound(simReq);
+      if (fault?.kind === 'malformed') {
+        send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"successful":true,"data":{"contents":[{"id":' });
+        finish(200);
+        return;
+      }
+      if (fault?.kind === 'truncated') {
+        const full = Buffer.from(response.body ?? '', 'utf8');
+        res.writeHead(response.status, { ...response.headers, 'content-length': String(Math.max(full.length, 2)) });
+        res.write(full.subarray(0, Math.floor(full.length / 2)));
+        finish(response.status);
+        setTimeout(() => req.socket.destroy(), 5);
+        return;
+      }
+      send(res, response);
+      finish(response.status);
+    } catch (err) {
+      send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: `simulator error: ${String(err)}` });
+      finish(500);
+    }
+  }
+
+  private match(method: string, rawPath: string): { def: RouteDef; params: Record<string, string> } | undefined {
+    const parts = rawPath.split('/');
+    for (const route of this.routes) {
+      if (route.def.method !== method || route.segments.length !== parts.length) continue;
+      const params: Record<string, string> = {};
+      let ok = true;
+      for (let i = 0; i < parts.length && ok; i++) {
+        const pattern = route.segments[i]!;
+        const actual = parts[i]!;
+        if (pattern.startsWith(':')) {
+          const decoded = safeDecode(actual);
+          if (decoded === undefined || decoded === '') ok = false;
+          else params[pattern.slice(1)] = decoded;
+        } else if (pattern !== actual) {
+          ok = false;
+        }
+      }
+      if (ok) return { def: route.def, params };
+    }
+    return undefined;
+  }
+
+  private takeFault(route: string, params: Record<string, string>): FaultAction | undefined {
+    const found = this.faults.find(
+      (f) =>
+        (f.spec.route === undefined || f.spec.route === '*' || f.spec.route === route) &&
+        Object.entries(f.spec.params ?? {}).every(([k, v]) => params[k] === v),
+    );
+    if (!found) return undefined;
+    found.remaining--;
+    if (found.remaining <= 0) this.removeFault(found.id);
+    return found.spec;
+  }
+
+  private admin(method: string, path: string, body: Buffer, res: ServerResponse): void {
+    const json = (status: number, value: unknown) =>
+      send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+    try {
+      if (path === '/__sim/calls' && method === 'GET') return json(200, { calls: this.calls });
+      if (path === '/__sim/calls' && method === 'DELETE') {
+        this.clearCalls();
+        return json(200, { ok: true });
+      }
+      if (path === '/__sim/faults' && method === 'POST') return json(200, { id: this.addFault(JSON.parse(body.toString('utf8')) as FaultSpec) });
+      if (path === '/__sim/faults' && method === 'DELETE') {
+        this.clearFaults();
+        return json(200, { ok: true });
+      }
+      if (path === '/__sim/latency' && method === 'PUT') {
+        const ms = Number((JSON.parse(body.toString('utf8')) as { ms?: unknown }).ms);
+        if (!Number.isFinite(ms) || ms < 0) return json(400, { error: 'ms must be a non-negative number' });
+        this.latencyMs = ms;
+        return json(200, { ok: true });
+      }
+      if (path === '/__sim/stats' && method === 'GET') return json(200, this.stats);
+      return json(404, { error: 'unknown simulator admin endpoint' });
+    } catch (err) {
+      return json(400, { error: String(err) });
+    }
+  }
+}
+
+function send(res: ServerResponse, response: SimResponse): void {
+  const body = response.body ?? '';
+  const headers: Record<string, string> = { ...response.headers };
+  if (response.status !== 204) headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(response.status, headers);
+  res.end(response.status === 204 ? undefined : body);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
