@@ -1,0 +1,383 @@
+/**
+ * A typed client for the obshell agent's HTTP API (notes: /work/shared/upstreams/obshell.md):
+ * agent info, tenant listing, backup overviews and the backup job history, with the hybrid-
+ * encryption auth. Every failure becomes an `UpstreamError` (provider OCEANBASE) whose `operation`
+ * is a route template and which carries no secret.
+ */
+import { randomBytes, type KeyObject } from 'node:crypto';
+import type { z } from 'zod';
+import { BadInputError, redact, UpstreamError, type UpstreamErrorCode } from '../../errors.js';
+import { TransportError, type HttpResponse, type HttpTransport } from '../../lib/http.js';
+import { parseJsonLossless } from '../../lib/json.js';
+import { buildAuthHeader, importAgentPublicKey } from './auth.js';
+import { tenantPathSegment } from './ids.js';
+import {
+  agentInfoSchema,
+  backupJobsPageSchema,
+  clusterBackupOverviewDataSchema,
+  envelopeSchema,
+  secretSchema,
+  tenantBackupOverviewDataSchema,
+  tenantsOverviewDataSchema,
+  type ObAgentInfo,
+  type ObBackupJobsPage,
+  type ObBackupTask,
+  type ObTenantOverview,
+} from './wire.js';
+
+export type { ObAgentInfo, ObBackupJob, ObBackupJobsPage, ObBackupTask, ObPageInfo, ObTenantOverview } from './wire.js';
+
+export interface ObshellClientOptions {
+  /** Configured source name; goes into every UpstreamError. */
+  source: string;
+  /** Agent base URL, e.g. http://10.0.0.1:2886. */
+  url: string;
+  /** root@sys password; absent → `Auth: ""`. */
+  password?: string;
+  /** Pooled keep-alive HTTP with a timeout on every call. */
+  transport: HttpTransport;
+  /** `Ts` = now + lifetime (seconds); default 60, as both SDKs (notes §4.2). */
+  authLifetimeSeconds?: number;
+}
+
+export interface ObBackupJobsQuery {
+  page?: number;
+  size?: number;
+  statuses?: string[];
+  sort?: { field: 'start_timestamp' | 'end_timestamp'; order: 'asc' | 'desc' };
+  startTime?: Date;
+  endTime?: Date;
+}
+
+/** The route templates used as `UpstreamError.operation`. */
+export const OBSHELL_OPERATIONS = {
+  info: 'GET /api/v1/info',
+  secret: 'GET /api/v1/secret',
+  tenantsOverview: 'GET /api/v1/tenants/overview',
+  tenantBackupOverview: 'GET /api/v1/tenant/{name}/backup/overview',
+  clusterBackupOverview: 'GET /api/v1/obcluster/backup/overview',
+  tenantBackupJobs: 'GET /api/v1/tenant/{name}/backup/tasks',
+} as const;
+
+/** What an error answer said, whichever error style the agent speaks (notes §1). */
+export interface ObFailure {
+  httpStatus: number;
+  /** `error.errCode` (obshell ≥ 4.3.1.0). */
+  errCode: string | undefined;
+  /** `error.code`: the only code before 4.3.1.0, a deprecated extra after. */
+  legacyCode: number | undefined;
+  message: string | undefined;
+  traceId: string;
+}
+
+interface CallSpec {
+  operation: string;
+  /** Absolute path, its segments already percent-encoded. */
+  path: string;
+  query?: URLSearchParams;
+  /** Send `X-OCS-Header` (every route but `/info` and `/secret`). */
+  auth: boolean;
+}
+
+type Outcome = { ok: true; data: unknown; httpStatus: number; traceId: string } | { ok: false; failure: ObFailure };
+
+/** Legacy int codes of auth failures: 10008 Unauthorized, 10000 UserPermissionDenied, 1 DecryptError (notes §5). */
+const LEGACY_AUTH_CODES = new Set([1, 10000, 10008]);
+
+export class ObshellClient {
+  private readonly source: string;
+  private readonly baseUrl: URL;
+  private readonly password: string;
+  private readonly transport: HttpTransport;
+  private readonly authLifetimeSeconds: number;
+  /** The agent's public key, fetched once and shared by concurrent callers. */
+  private publicKey: Promise<KeyObject> | undefined;
+
+  constructor(options: ObshellClientOptions) {
+    this.source = options.source;
+    this.baseUrl = new URL(options.url);
+    if (this.baseUrl.protocol !== 'http:' && this.baseUrl.protocol !== 'https:') {
+      throw new TypeError(`obshell source "${options.source}": url must be http or https`);
+    }
+    this.password = options.password ?? '';
+    this.transport = options.transport;
+    this.authLifetimeSeconds = options.authLifetimeSeconds ?? 60;
+  }
+
+  /** `GET /api/v1/info`: identity, versions, `startAt` (no auth). */
+  info(): Promise<ObAgentInfo> {
+    return this.call({ operation: OBSHELL_OPERATIONS.info, path: '/api/v1/info', auth: false }, agentInfoSchema);
+  }
+
+  /** `GET /api/v1/tenants/overview`: every tenant not in the recycle bin, `sys` included (notes §3.3). */
+  async tenantsOverview(): Promise<ObTenantOverview[]> {
+    const spec = { operation: OBSHELL_OPERATIONS.tenantsOverview, path: '/api/v1/tenants/overview', auth: true };
+    return (await this.call(spec, tenantsOverviewDataSchema)).contents;
+  }
+
+  /**
+   * `GET /api/v1/tenant/:name/backup/overview`: the running task, else the latest finished one;
+   * null when the tenant never ran a backup (404 `Task.NotFound`, legacy 404/2300; notes §2.7).
+   */
+  async tenantBackupOverview(tenantName: string): Promise<ObBackupTask | null> {
+    const spec = {
+      operation: OBSHELL_OPERATIONS.tenantBackupOverview,
+      path: `/api/v1/tenant/${tenantPathSegment(tenantName)}/backup/overview`,
+      auth: true,
+    };
+    const isNoTask = (f: ObFailure) => f.httpStatus === 404 && (f.errCode === 'Task.NotFound' || (f.errCode === undefined && f.legacyCode === 2300));
+    const overview = await this.call(spec, tenantBackupOverviewDataSchema, (f) => (isNoTask(f) ? { value: null } : undefined));
+    return overview === null ? null : overview.status;
+  }
+
+  /**
+   * `GET /api/v1/obcluster/backup/overview`: the current-or-latest task of every user tenant that
+   * has one; [] on the 404 `Common.NotFound` "Element not found: backup task" the agent answers
+   * when none has (legacy 404/2300; notes §3.1). The message tells it from an unknown route's 404.
+   */
+  async clusterBackupOverview(): Promise<ObBackupTask[]> {
+    const spec = { operation: OBSHELL_OPERATIONS.clusterBackupOverview, path: '/api/v1/obcluster/backup/overview', auth: true };
+    const isNoTask = (f: ObFailure) =>
+      f.httpStatus === 404 &&
+      ((f.errCode === 'Common.NotFound' && /backup task/i.test(f.message ?? '')) || (f.errCode === undefined && f.legacyCode === 2300));
+    const overview = await this.call(spec, clusterBackupOverviewDataSchema, (f) => (isNoTask(f) ? { value: null } : undefined));
+    return overview === null ? [] : overview.statuses;
+  }
+
+  /** `GET /api/v1/tenant/:name/backup/tasks` (obshell ≥ 4.3.2.0): one page of the tenant's backup jobs. */
+  async tenantBackupJobs(tenantName: string, query: ObBackupJobsQuery = {}): Promise<ObBackupJobsPage> {
+    const spec = {
+      operation: OBSHELL_OPERATIONS.tenantBackupJobs,
+      path: `/api/v1/tenant/${tenantPathSegment(tenantName)}/backup/tasks`,
+      query: backupJobsQueryParams(query),
+      auth: true,
+    };
+    return this.call(spec, backupJobsPageSchema);
+  }
+
+  // ---- one call ---------------------------------------------------------------------------------
+
+  /**
+   * Sends one call and parses its `data` with `schema`. `recover` may turn an error answer into a
+   * value. A 401 `Header.DecryptFailed` on a protected call means the agent's key changed (restart
+   * or upgrade, notes §4.2): the key is fetched again once and the call retried once.
+   */
+  private async call<S extends z.ZodType, R = never>(
+    spec: CallSpec,
+    schema: S,
+    recover?: (failure: ObFailure) => { value: R } | undefined,
+  ): Promise<z.output<S> | R> {
+    // Built once: the header's Uri must be byte for byte what is sent (Go's RequestURI, notes §4.1).
+    const url = new URL(spec.path, this.baseUrl);
+    if (spec.query) url.search = spec.query.toString();
+    const uri = url.pathname + url.search;
+
+    for (let attempt = 1; ; attempt++) {
+      const traceId = randomBytes(8).toString('hex');
+      const headers: Record<string, string> = { accept: 'application/json', 'x-obshell-trace-id': traceId };
+      const key = spec.auth ? this.agentKey() : undefined;
+      if (key) headers['x-ocs-header'] = this.authHeader(spec, uri, await key);
+
+      const outcome = this.interpret(spec, await this.send(spec, url, headers, traceId), traceId);
+      if (outcome.ok) return this.parseData(spec, schema, outcome);
+      if (key && attempt === 1 && isDecryptFailure(outcome.failure)) {
+        this.forgetKey(key);
+        continue;
+      }
+      const recovered = recover?.(outcome.failure);
+      if (recovered) return recovered.value;
+      throw this.failureError(spec, outcome.failure);
+    }
+  }
+
+  private async send(spec: CallSpec, url: URL, headers: Record<string, string>, traceId: string): Promise<HttpResponse> {
+    try {
+      return await this.transport.send({ method: 'GET', url, headers });
+    } catch (err) {
+      const detail = err instanceof TransportError ? `${err.failure}: ${err.message}` : 'other: request failed';
+      throw this.error(spec, { code: 'UPSTREAM_UNAVAILABLE', detail, traceId, cause: err });
+    }
+  }
+
+  /** Reads the envelope; anything that is not one is an `UPSTREAM_ERROR` (or an auth failure on 401). */
+  private interpret(spec: CallSpec, reply: HttpResponse, sentTraceId: string): Outcome {
+    let body: unknown;
+    try {
+      body = parseJsonLossless(reply.text);
+    } catch {
+      throw this.error(spec, { code: codeForStatus(reply.status), httpStatus: reply.status, traceId: sentTraceId, detail: 'the answer is not JSON' });
+    }
+    const envelope = envelopeSchema.safeParse(body);
+    if (!envelope.success) {
+      const detail = `the answer is not an obshell envelope (${describeIssues(envelope.error)})`;
+      throw this.error(spec, { code: codeForStatus(reply.status), httpStatus: reply.status, traceId: sentTraceId, detail });
+    }
+    const { successful, data, error } = envelope.data;
+    const traceId = envelope.data.traceId || sentTraceId;
+    if (successful && reply.status >= 200 && reply.status < 300) return { ok: true, data, httpStatus: reply.status, traceId };
+    return {
+      ok: false,
+      failure: {
+        httpStatus: reply.status,
+        errCode: error?.errCode || undefined,
+        legacyCode: error?.code,
+        message: error?.message,
+        traceId,
+      },
+    };
+  }
+
+  private parseData<S extends z.ZodType>(spec: CallSpec, schema: S, answer: { data: unknown; httpStatus: number; traceId: string }): z.output<S> {
+    const parsed = schema.safeParse(answer.data);
+    if (parsed.success) return parsed.data;
+    const detail = `the answer's data does not have the expected shape (${describeIssues(parsed.error)})`;
+    throw this.error(spec, { code: 'UPSTREAM_ERROR', httpStatus: answer.httpStatus, traceId: answer.traceId, detail });
+  }
+
+  private failureError(spec: CallSpec, failure: ObFailure): UpstreamError {
+    return this.error(spec, {
+      code: classify(failure),
+      httpStatus: failure.httpStatus,
+      upstreamCode: failure.errCode ?? (failure.legacyCode === undefined ? undefined : String(failure.legacyCode)),
+      upstreamMessage: failure.message,
+      traceId: failure.traceId,
+      detail: failure.message === undefined ? 'the agent answered with an error and no message' : undefined,
+    });
+  }
+
+  /** Every error goes through here: the password is redacted from anything the agent wrote. */
+  private error(
+    spec: CallSpec,
+    init: {
+      code: UpstreamErrorCode;
+      httpStatus?: number;
+      upstreamCode?: string | undefined;
+      upstreamMessage?: string | undefined;
+      traceId?: string;
+      detail?: string | undefined;
+      cause?: unknown;
+    },
+  ): UpstreamError {
+    const secrets = [this.password];
+    return new UpstreamError({
+      ...init,
+      source: this.source,
+      provider: 'OCEANBASE',
+      operation: spec.operation,
+      upstreamCode: init.upstreamCode === undefined ? undefined : redact(init.upstreamCode, secrets),
+      upstreamMessage: init.upstreamMessage === undefined ? undefined : redact(init.upstreamMessage, secrets),
+      detail: init.detail === undefined ? undefined : redact(init.detail, secrets),
+    });
+  }
+
+  // ---- auth ---------------------------------------------------------------------------------------
+
+  private agentKey(): Promise<KeyObject> {
+    if (!this.publicKey) {
+      const pending = this.call({ operation: OBSHELL_OPERATIONS.secret, path: '/api/v1/secret', auth: false }, secretSchema).then(
+        (secret) => this.importKey(secret.public_key),
+      );
+      // A failed fetch is not cached: the next call tries again.
+      pending.catch(() => this.forgetKey(pending));
+      this.publicKey = pending;
+    }
+    return this.publicKey;
+  }
+
+  /** Drops the cached key if it is still the one that failed (concurrent failures re-fetch once). */
+  private forgetKey(used: Promise<KeyObject>): void {
+    if (this.publicKey === used) this.publicKey = undefined;
+  }
+
+  private importKey(publicKeyBase64: string): KeyObject {
+    try {
+      return importAgentPublicKey(publicKeyBase64);
+    } catch {
+      throw this.error(
+        { operation: OBSHELL_OPERATIONS.secret, path: '/api/v1/secret', auth: false },
+        { code: 'UPSTREAM_ERROR', httpStatus: 200, detail: 'the public key is not a base64 DER PKCS#1 RSA key' },
+      );
+    }
+  }
+
+  private authHeader(spec: CallSpec, uri: string, publicKey: KeyObject): string {
+    try {
+      const expiresAt = Math.floor(Date.now() / 1000) + this.authLifetimeSeconds;
+      return buildAuthHeader({ password: this.password, uri, expiresAt, publicKey }).header;
+    } catch {
+      throw this.error(spec, { code: 'UPSTREAM_ERROR', detail: "the auth header cannot be encrypted with the agent's public key" });
+    }
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------
+
+/**
+ * A 401 `Security.Authentication.Header.DecryptFailed` (legacy code 1, 4.4.2.0+), or the ≤ 4.3.0.0
+ * form 401/10008 "Verification failed: header decrypt failed" (notes §4.6).
+ */
+function isDecryptFailure(f: ObFailure): boolean {
+  if (f.httpStatus !== 401) return false;
+  if (f.errCode !== undefined) return f.errCode === 'Security.Authentication.Header.DecryptFailed';
+  return f.legacyCode === 1 || (f.legacyCode === 10008 && /decrypt/i.test(f.message ?? ''));
+}
+
+/** Maps an error answer onto the gateway's error codes (notes §2.7, §4.6, §5). */
+function classify(f: ObFailure): UpstreamErrorCode {
+  if (
+    f.httpStatus === 401 ||
+    f.errCode === 'Request.Header.NotFound' ||
+    f.errCode?.startsWith('Security.Authentication.') ||
+    (f.legacyCode !== undefined && LEGACY_AUTH_CODES.has(f.legacyCode))
+  ) {
+    return 'UPSTREAM_AUTH_FAILED';
+  }
+  if (f.errCode === 'OB.Tenant.NotExist') return 'NOT_FOUND';
+  // ≤ 4.3.0.0: 400/1001 "Illegal argument: tenant foo not found" (notes §2.7).
+  if (f.errCode === undefined && f.legacyCode === 1001 && /\btenant\b.*\bnot found\b/i.test(f.message ?? '')) return 'NOT_FOUND';
+  return 'UPSTREAM_ERROR';
+}
+
+function codeForStatus(status: number): UpstreamErrorCode {
+  return status === 401 ? 'UPSTREAM_AUTH_FAILED' : 'UPSTREAM_ERROR';
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** The query of `/backup/tasks` (notes §3), validated so the agent never has to refuse it. */
+function backupJobsQueryParams(query: ObBackupJobsQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  const positive = (value: number, name: string) => {
+    if (!Number.isSafeInteger(value) || value < 1) throw new BadInputError(`${name} must be a positive integer`, name);
+    return String(value);
+  };
+  const time = (value: Date, name: string) => {
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadInputError(`${name} must be a valid time`, name);
+    return value.toISOString(); // RFC 3339; Go's time.Parse accepts the fraction
+  };
+  if (query.page !== undefined) params.set('page', positive(query.page, 'page'));
+  if (query.size !== undefined) params.set('size', positive(query.size, 'size'));
+  if (query.statuses && query.statuses.length > 0) {
+    for (const status of query.statuses) {
+      if (typeof status !== 'string' || !/^[A-Za-z_]+$/.test(status)) {
+        throw new BadInputError('statuses must be backup job statuses such as COMPLETED', 'statuses');
+      }
+    }
+    params.set('status', query.statuses.map((s) => s.toUpperCase()).join(','));
+  }
+  if (query.sort) {
+    const { field, order } = query.sort;
+    if ((field !== 'start_timestamp' && field !== 'end_timestamp') || (order !== 'asc' && order !== 'desc')) {
+      throw new BadInputError('sort must be start_timestamp or end_timestamp, asc or desc', 'sort');
+    }
+    params.set('sort', `${field},${order}`);
+  }
+  if (query.startTime !== undefined) params.set('start_time', time(query.startTime, 'startTime'));
+  if (query.endTime !== undefined) params.set('end_time', time(query.endTime, 'endTime'));
+  return params;
+}

@@ -1,0 +1,293 @@
+/**
+ * A simulated obshell agent over a demo `ObClusterSim` (notes: /work/shared/upstreams/obshell.md):
+ * the exact envelope, the hybrid-encryption auth as the server checks it, the backup overview,
+ * cluster overview, tenant listing and backup job routes, in the current (≥ 4.3.1.0) or legacy
+ * (≤ 4.3.0.0) error style. Built on `SimServer`, so tests get its call log and faults.
+ *
+ * Request pipeline, as obshell's gin middlewares run it (notes §4.3):
+ *   HeaderDecrypt (every route, unknown ones too) → Verify (protected routes) → handler.
+ */
+import { randomBytes } from 'node:crypto';
+import { stringifyJson } from '../../lib/json.js';
+import type { ObClusterSim, ObJob, ObTenantSim } from '../fleet.js';
+import { SimServer, type RouteDef, type SimRequest, type SimResponse } from '../harness.js';
+import { goRfc3339Nano } from '../timefmt.js';
+import { AgentKeyPair, decodeHeaderJson, GoError, type DecodedHeader } from './crypto.js';
+import { errorBody, obErrors, type ErrorDef, type ErrorStyle } from './errors.js';
+import { listBackupJobs } from './tasks.js';
+
+export type { ErrorStyle } from './errors.js';
+
+export interface ObshellSimulatorOptions {
+  cluster: ObClusterSim;
+  /** Default `cluster.password`; null → no password configured (see `verify`). */
+  password?: string | null;
+  latencyMs?: number;
+  /** current = obshell ≥ 4.3.1.0 (errCode); legacy = ≤ 4.3.0.0 bodies and codes. Default current. */
+  errorStyle?: ErrorStyle;
+  /** RSA key size: 1024 from 4.4.2.0 (default), 512 before. */
+  keyBits?: 512 | 1024;
+  /** Default 'CLUSTER AGENT'; anything else → Agent.Identify.NotSupportOperation on backup/tenant routes. */
+  identity?: string;
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface ObshellSimulator {
+  readonly server: SimServer;
+  readonly url: string;
+  readonly cluster: ObClusterSim;
+  /** What `/api/v1/secret` serves right now. */
+  readonly publicKeyBase64: string;
+  /** New RSA key pair, as after an agent restart or upgrade. */
+  rotateKey(): void;
+  close(): Promise<void>;
+}
+
+export const OBSHELL_ROUTES = {
+  info: 'obshell.info',
+  secret: 'obshell.secret',
+  tenantsOverview: 'obshell.tenantsOverview',
+  tenantBackupOverview: 'obshell.tenantBackupOverview',
+  clusterBackupOverview: 'obshell.clusterBackupOverview',
+  tenantBackupTasks: 'obshell.tenantBackupTasks',
+} as const;
+
+export async function startObshellSimulator(options: ObshellSimulatorOptions): Promise<ObshellSimulator> {
+  const sim = new SimulatedAgent(options);
+  await sim.server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return sim;
+}
+
+/** What a handler decides: data to send, or an error (`dataNull`: the handler passed a typed nil). */
+type Outcome = { data: unknown } | { error: ErrorDef; dataNull?: boolean };
+
+const CLUSTER_AGENT = 'CLUSTER AGENT';
+
+class SimulatedAgent implements ObshellSimulator {
+  readonly server: SimServer;
+  readonly cluster: ObClusterSim;
+  private readonly password: string | null;
+  private readonly style: ErrorStyle;
+  private readonly keyBits: 512 | 1024;
+  private readonly identity: string;
+  private key: AgentKeyPair;
+
+  constructor(options: ObshellSimulatorOptions) {
+    this.cluster = options.cluster;
+    this.password = options.password === undefined ? options.cluster.password : options.password;
+    this.style = options.errorStyle ?? 'current';
+    this.keyBits = options.keyBits ?? 1024;
+    this.identity = options.identity ?? CLUSTER_AGENT;
+    this.key = new AgentKeyPair(this.keyBits);
+
+    const routes: RouteDef[] = [
+      this.route(OBSHELL_ROUTES.info, '/api/v1/info', false, () => ({ data: this.agentStatus() })),
+      this.route(OBSHELL_ROUTES.secret, '/api/v1/secret', false, () => ({
+        data: { ip: this.cluster.agent.ip, port: this.cluster.agent.port, public_key: this.key.publicKeyBase64 },
+      })),
+      this.route(OBSHELL_ROUTES.tenantsOverview, '/api/v1/tenants/overview', true, () => this.tenantsOverview()),
+      this.route(OBSHELL_ROUTES.tenantBackupOverview, '/api/v1/tenant/:name/backup/overview', true, (req) => this.tenantBackupOverview(req)),
+      this.route(OBSHELL_ROUTES.clusterBackupOverview, '/api/v1/obcluster/backup/overview', true, () => this.clusterBackupOverview()),
+    ];
+    // `/backup/tasks` arrived in 4.3.2.0 (notes §3): a legacy agent answers it with its 404.
+    if (this.style === 'current') {
+      routes.push(this.route(OBSHELL_ROUTES.tenantBackupTasks, '/api/v1/tenant/:name/backup/tasks', true, (req) => this.tenantBackupTasks(req)));
+    }
+    this.server = new SimServer({
+      name: 'obshell',
+      routes,
+      latencyMs: options.latencyMs,
+      // gin's NoRoute (unknown path or method) still runs the global HeaderDecrypt middleware.
+      notFound: (req) => this.pipeline(req, false, () => ({ error: obErrors.routeNotFound() })),
+    });
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get publicKeyBase64(): string {
+    return this.key.publicKeyBase64;
+  }
+
+  rotateKey(): void {
+    this.key = new AgentKeyPair(this.keyBits);
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  // ---- pipeline -----------------------------------------------------------------------------------
+
+  private route(name: string, pattern: string, isProtected: boolean, handler: (req: SimRequest) => Outcome): RouteDef {
+    return { name, method: 'GET', pattern, handle: (req) => this.pipeline(req, isProtected, handler) };
+  }
+
+  private pipeline(req: SimRequest, isProtected: boolean, handler: (req: SimRequest) => Outcome): SimResponse {
+    let header: DecodedHeader | undefined;
+    const raw = headerValue(req, 'x-ocs-header');
+    if (raw) {
+      try {
+        header = decodeHeaderJson(this.key.decrypt(raw));
+      } catch (err) {
+        const goError = err instanceof GoError ? err.message : 'crypto/rsa: decryption error';
+        return this.answer(req, { error: obErrors.decryptFailed(goError, this.keyBits === 1024) });
+      }
+    }
+    if (isProtected) {
+      const denied = this.verify(req, header);
+      if (denied) return this.answer(req, { error: denied });
+    }
+    return this.answer(req, handler(req));
+  }
+
+  /**
+   * `common.Verify` + `VerifyObRouters` + `secure.VerifyAuth` (notes §4.3; obshell
+   * `ob/agent/api/common/middleware.go`, `ob/agent/secure/auth.go`), in their order.
+   *
+   * With no password configured (`password: null`) a request without header is let through — the
+   * "no auth required" mode of the brief (a real agent still wants the header). A header that is
+   * sent is checked all the same: its Uri, and its Auth against the empty password.
+   */
+  private verify(req: SimRequest, header: DecodedHeader | undefined): ErrorDef | undefined {
+    if (!header) return this.password === null ? undefined : obErrors.headerNotFound();
+    if (header.uri !== req.rawUrl) return obErrors.uriMismatch();
+    // A SINGLE agent (no OceanBase yet) passes without a password: no token, no agent password set.
+    if (this.identity === 'SINGLE') return undefined;
+    if (header.auth !== '') {
+      // The Ts check is skipped when Auth is empty; now = when the request was received.
+      const ts = goParseInt64(header.ts);
+      if (typeof ts === 'string') return obErrors.timestampInvalid(header.ts, ts);
+      if (BigInt(Math.floor(req.receivedAt / 1000)) > ts) return obErrors.expired();
+    }
+    if (header.auth !== (this.password ?? '')) return obErrors.wrongPassword();
+    return undefined;
+  }
+
+  /** The envelope (notes §1), written with `stringifyJson` so bigints stay raw integer literals. */
+  private answer(req: SimRequest, outcome: Outcome): SimResponse {
+    const traceId = headerValue(req, 'x-obshell-trace-id') || randomBytes(8).toString('hex');
+    const now = Date.now();
+    const envelope: Record<string, unknown> = {
+      successful: !('error' in outcome),
+      timestamp: goRfc3339Nano(now * 1000 + Math.floor(Math.random() * 1000)),
+      duration: now - req.receivedAt,
+      status: 200,
+      traceId,
+    };
+    if ('error' in outcome) {
+      const { status, body } = errorBody(outcome.error, this.style);
+      envelope.status = status;
+      if (outcome.dataNull) envelope.data = null;
+      envelope.error = body;
+    } else {
+      // A Go slice is wrapped as {"contents": […]} by `buildResponseData`.
+      envelope.data = Array.isArray(outcome.data) ? { contents: outcome.data } : outcome.data;
+    }
+    return { status: envelope.status as number, headers: { 'content-type': 'application/json' }, body: stringifyJson(envelope) };
+  }
+
+  // ---- handlers -----------------------------------------------------------------------------------
+
+  /** `meta.AgentStatus` in its Go field order (notes §3.3). */
+  private agentStatus(): Record<string, unknown> {
+    const agent = this.cluster.agent;
+    return {
+      pid: agent.pid,
+      state: 2, // inferred: the agent's "running" state constant
+      startAt: agent.startAtNs,
+      homePath: agent.homePath,
+      obVersion: agent.obVersion,
+      architecture: 'x86_64',
+      ip: agent.ip,
+      port: agent.port,
+      zone: agent.zone,
+      identity: this.identity,
+      // Report a version consistent with the behaviour simulated.
+      version: this.style === 'legacy' ? '4.3.0.0' : this.keyBits === 512 ? '4.4.1.0' : agent.version,
+      isObproxyAgent: false,
+      security: false,
+      supportedAuth: ['v2'],
+    };
+  }
+
+  private notClusterAgent(): ErrorDef | undefined {
+    if (this.identity === CLUSTER_AGENT) return undefined;
+    return obErrors.notClusterAgent(`${this.cluster.agent.ip}:${this.cluster.agent.port}`, this.identity);
+  }
+
+  /** `DBA_OB_TENANTS WHERE TENANT_TYPE != 'META' AND IN_RECYCLEBIN = 'NO'`: sys included (notes §3.3). */
+  private tenantsOverview(): Outcome {
+    const denied = this.notClusterAgent();
+    if (denied) return { error: denied };
+    const rows = this.cluster.tenants.filter((t) => t.row.in_recyclebin === 'NO').map((t) => t.row);
+    // `comment` is 4.4.1.0+ (notes §6): a legacy agent does not send it.
+    return { data: this.style === 'legacy' ? rows.map(({ comment: _comment, ...rest }) => rest) : rows };
+  }
+
+  /** `checkTenantAndGetName`: identity, empty name, sys, existence — in that order (notes §2.1). */
+  private checkTenant(req: SimRequest): { tenant: ObTenantSim } | { error: ErrorDef } {
+    const denied = this.notClusterAgent();
+    if (denied) return { error: denied };
+    // An empty name (OB.Tenant.Name.Empty) cannot reach a handler: the router answers 404 first.
+    const name = req.params.name ?? '';
+    if (name === 'sys') return { error: obErrors.sysTenant() };
+    const tenant = this.cluster.tenants.find((t) => t.row.tenant_name === name);
+    return tenant ? { tenant } : { error: obErrors.tenantNotExist(name) };
+  }
+
+  private tenantBackupOverview(req: SimRequest): Outcome {
+    const checked = this.checkTenant(req);
+    if ('error' in checked) return checked;
+    const task = currentOrLatestTask(checked.tenant);
+    // `SendResponse(c, overview, err)` with a nil *TenantBackupOverview: "data": null (notes §1).
+    return task ? { data: { status: task } } : { error: obErrors.tenantTaskNotFound(), dataNull: true };
+  }
+
+  /** Every USER tenant's current-or-latest task; 404 when none has one (notes §3.1). */
+  private clusterBackupOverview(): Outcome {
+    const denied = this.notClusterAgent();
+    if (denied) return { error: denied };
+    const statuses = this.cluster.tenants
+      .filter((t) => t.row.tenant_name !== 'sys')
+      .map(currentOrLatestTask)
+      .filter((task) => task !== undefined);
+    return statuses.length > 0 ? { data: { statuses } } : { error: obErrors.clusterTaskNotFound(), dataNull: true };
+  }
+
+  private tenantBackupTasks(req: SimRequest): Outcome {
+    const checked = this.checkTenant(req);
+    if ('error' in checked) return checked;
+    const result = listBackupJobs(checked.tenant.jobs, req.query);
+    return 'bindError' in result ? { error: obErrors.bindFailed(result.bindError) } : { data: result.page };
+  }
+}
+
+/**
+ * `getTenantBackupTask`: the row of CDB_OB_BACKUP_TASKS (a running task) if any, else the latest
+ * of CDB_OB_BACKUP_TASK_HISTORY by START_TIMESTAMP (notes §2.1).
+ */
+function currentOrLatestTask(tenant: ObTenantSim) {
+  const running = tenant.jobs.find((j) => j.running);
+  if (running) return running.task;
+  let latest: ObJob | undefined;
+  for (const job of tenant.jobs) if (!latest || job.startMs > latest.startMs) latest = job;
+  return latest?.task;
+}
+
+function headerValue(req: SimRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Go's `strconv.ParseInt(s, 10, 64)`: the value, or the error text. */
+function goParseInt64(text: string): bigint | string {
+  if (!/^[+-]?[0-9]+$/.test(text)) return `strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`;
+  const value = BigInt(text);
+  if (value > 2n ** 63n - 1n || value < -(2n ** 63n)) return `strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`;
+  return value;
+}
