@@ -1,0 +1,139 @@
+/**
+ * Typed client for the RDS v3 listing APIs (notes §B). Arguments are validated before any call;
+ * failures come out as `BadInputError` (ours) or `UpstreamError` (theirs).
+ */
+import { BadInputError } from '../../errors.js';
+import { validateDate, validateInt, validateOneOf, validateRdsBackupId, validateRdsInstanceId, validateText } from './ids.js';
+import { HuaweiApi, type HuaweiClientOptions } from './request.js';
+import {
+  RDS_BACKUP_TYPES,
+  RDS_DATASTORE_TYPES,
+  RDS_INSTANCE_TYPES,
+  rdsBackupListSchema,
+  rdsInstanceListSchema,
+  type RdsBackupList,
+  type RdsBackupType,
+  type RdsInstanceList,
+} from './wire-rds.js';
+
+export type { HuaweiClientOptions } from './request.js';
+export type { RdsBackup, RdsBackupList, RdsBackupType, RdsInstance, RdsInstanceList } from './wire-rds.js';
+
+/** RDS `limit` bounds, both APIs: 1–100, upstream default 100 (notes B.1, B.2). */
+export const RDS_MAX_LIMIT = 100;
+
+/** Filled in for a missing `begin_time` when only `endTime` is given. */
+export const RDS_OPEN_BEGIN = new Date(0);
+/** How far past "now" a missing `end_time` is filled when only `beginTime` is given. */
+export const RDS_OPEN_END_MARGIN_MS = 24 * 3_600_000;
+
+export interface RdsListInstancesQuery {
+  offset?: number;
+  /** 1–100; upstream default 100. */
+  limit?: number;
+  /** An RDS instance ID (exact match). */
+  id?: string;
+  /** Exact match; a leading `*` makes it a fuzzy match on the rest (`*` alone is refused). */
+  name?: string;
+  /** `Single`, `Ha` or `Replica`. */
+  type?: string;
+  /** `MySQL`, `PostgreSQL`, `SQLServer` or `MariaDB` (case-sensitive upstream). */
+  datastoreType?: string;
+}
+
+export interface RdsListBackupsQuery {
+  instanceId: string;
+  backupId?: string;
+  backupType?: RdsBackupType;
+  offset?: number;
+  /** 1–100; upstream default 100. */
+  limit?: number;
+  /** Backups that began at or after this second. */
+  beginTime?: Date;
+  /** Backups that began at or before this second; must be after `beginTime`. */
+  endTime?: Date;
+}
+
+export class RdsClient {
+  private readonly api: HuaweiApi;
+
+  constructor(options: HuaweiClientOptions) {
+    this.api = new HuaweiApi(options, 'RDS', 'v3');
+  }
+
+  /** `GET /v3/{project_id}/instances`. `total_count` is the total number of matches. */
+  async listInstances(query: RdsListInstancesQuery = {}): Promise<RdsInstanceList> {
+    const offset = query.offset === undefined ? undefined : validateInt(query.offset, 'offset', 0);
+    const limit = query.limit === undefined ? undefined : validateInt(query.limit, 'limit', 1, RDS_MAX_LIMIT);
+    const id = query.id === undefined ? undefined : validateRdsInstanceId(query.id, 'id');
+    const name = query.name === undefined ? undefined : validateText(query.name, 'name', 64);
+    if (name === '*') throw new BadInputError('name must not be only "*"', 'name');
+    const type = query.type === undefined ? undefined : validateOneOf(query.type, 'type', RDS_INSTANCE_TYPES);
+    const datastoreType = query.datastoreType === undefined ? undefined : validateOneOf(query.datastoreType, 'datastoreType', RDS_DATASTORE_TYPES);
+    return this.api.get({
+      operation: 'GET /v3/{project_id}/instances',
+      segments: ['instances'],
+      query: [
+        ['id', id],
+        ['name', name],
+        ['type', type],
+        ['datastore_type', datastoreType],
+        ['offset', offset],
+        ['limit', limit],
+      ],
+      schema: rdsInstanceListSchema,
+    });
+  }
+
+  /**
+   * `GET /v3/{project_id}/backups?instance_id=…`. `total_count` is the total number of matches.
+   *
+   * RDS takes `begin_time` and `end_time` only together (notes B.1). When the caller gives one
+   * end, the client fills the other so the range stays open on that side:
+   * - only `beginTime`: `end_time` = now + 1 day (and at least one second after `beginTime`);
+   * - only `endTime`: `begin_time` = `1970-01-01T00:00:00+0000`.
+   */
+  async listBackups(query: RdsListBackupsQuery): Promise<RdsBackupList> {
+    if (typeof query !== 'object' || query === null) throw new BadInputError('a query with instanceId is required', 'instanceId');
+    const instanceId = validateRdsInstanceId(query.instanceId, 'instanceId');
+    const backupId = query.backupId === undefined ? undefined : validateRdsBackupId(query.backupId, 'backupId');
+    const backupType = query.backupType === undefined ? undefined : validateOneOf(query.backupType, 'backupType', RDS_BACKUP_TYPES);
+    const offset = query.offset === undefined ? undefined : validateInt(query.offset, 'offset', 0);
+    const limit = query.limit === undefined ? undefined : validateInt(query.limit, 'limit', 1, RDS_MAX_LIMIT);
+    const range = this.timeRange(query.beginTime, query.endTime);
+    return this.api.get({
+      operation: 'GET /v3/{project_id}/backups',
+      segments: ['backups'],
+      query: [
+        ['instance_id', instanceId],
+        ['backup_id', backupId],
+        ['backup_type', backupType],
+        ['begin_time', range && rdsQueryTime(range.begin)],
+        ['end_time', range && rdsQueryTime(range.end)],
+        ['offset', offset],
+        ['limit', limit],
+      ],
+      schema: rdsBackupListSchema,
+    });
+  }
+
+  private timeRange(beginTime: Date | undefined, endTime: Date | undefined): { begin: Date; end: Date } | undefined {
+    if (beginTime === undefined && endTime === undefined) return undefined;
+    const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+    const begin = beginTime === undefined ? RDS_OPEN_BEGIN : validateDate(beginTime, 'beginTime');
+    let end: Date;
+    if (endTime === undefined) {
+      end = new Date(Math.max(this.api.now().getTime() + RDS_OPEN_END_MARGIN_MS, (seconds(begin) + 1) * 1000));
+    } else {
+      end = validateDate(endTime, 'endTime');
+    }
+    // "end_time … must be later than begin_time" (notes B.1), at the format's one-second precision.
+    if (seconds(end) <= seconds(begin)) throw new BadInputError('endTime must be later than beginTime', 'endTime');
+    return { begin, end };
+  }
+}
+
+/** RDS query time: `yyyy-mm-ddThh:mm:ss+0000` (UTC); the `+` is sent as `%2B` by `buildQuery`. */
+export function rdsQueryTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}+0000`;
+}

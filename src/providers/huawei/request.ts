@@ -1,0 +1,121 @@
+/**
+ * What the DCS and RDS clients share: the options, the one query builder, and the one call path
+ * (authorize → send → normalize errors → parse losslessly → check the schema).
+ */
+import type { z } from 'zod';
+import { BadInputError } from '../../errors.js';
+import { TransportError, type HttpResponse, type HttpTransport } from '../../lib/http.js';
+import { parseJsonLossless } from '../../lib/json.js';
+import type { HuaweiAuth } from './auth.js';
+import { errorResponse, invalidBody, transportFailure, type HuaweiCallContext } from './errors.js';
+import { encodeSegment, validateProjectId } from './ids.js';
+
+export interface HuaweiClientOptions {
+  /** The configured source's name (goes into errors). */
+  source: string;
+  projectId: string;
+  /** e.g. `https://dcs.cn-north-4.myhuaweicloud.com`; a path prefix is kept. */
+  endpoint: string;
+  auth: HuaweiAuth;
+  transport: HttpTransport;
+  /** Clock for values the client computes (RDS open time ranges). Default: the system clock. */
+  now?: () => Date;
+}
+
+export type QueryParams = ReadonlyArray<readonly [name: string, value: string | number | undefined]>;
+
+/**
+ * `k=v&…` in the given order, skipping undefined values; names and values `encodeURIComponent`ed,
+ * so the `+` of an RDS time offset goes out as `%2B` and never decodes to a space (notes B.1).
+ */
+export function buildQuery(params: QueryParams): string {
+  return params
+    .filter((entry): entry is readonly [string, string | number] => entry[1] !== undefined)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+    .join('&');
+}
+
+export interface GetCall<T> {
+  /** Route template for errors: `GET /v2/{project_id}/instances`. */
+  operation: string;
+  /** Segments after `/{version}/{project_id}/`, already validated; they are encoded here. */
+  segments: readonly string[];
+  query?: QueryParams;
+  schema: z.ZodType<T>;
+  /** Value for a 204 or an empty body; without it those are an error. */
+  whenEmpty?: () => T;
+}
+
+export class HuaweiApi {
+  readonly projectId: string;
+  readonly now: () => Date;
+  private readonly base: URL;
+
+  constructor(
+    private readonly options: HuaweiClientOptions,
+    private readonly provider: 'DCS' | 'RDS',
+    private readonly version: 'v2' | 'v3',
+  ) {
+    this.projectId = validateProjectId(options.projectId);
+    this.now = options.now ?? (() => new Date());
+    let base: URL;
+    try {
+      base = new URL(options.endpoint);
+    } catch {
+      throw new BadInputError(`${provider} endpoint is not a URL`, 'endpoint');
+    }
+    if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new BadInputError(`${provider} endpoint must be http(s)`, 'endpoint');
+    if (base.search || base.hash || base.username || base.password) {
+      throw new BadInputError(`${provider} endpoint must not carry a query, fragment or user info`, 'endpoint');
+    }
+    this.base = base;
+  }
+
+  url(segments: readonly string[], query: QueryParams = []): URL {
+    const prefix = this.base.pathname.replace(/\/+$/, '');
+    const path = [this.version, this.projectId, ...segments].map(encodeSegment).join('/');
+    const search = buildQuery(query);
+    return new URL(`${this.base.origin}${prefix}/${path}${search ? `?${search}` : ''}`);
+  }
+
+  async get<T>(call: GetCall<T>): Promise<T> {
+    const ctx: HuaweiCallContext = {
+      source: this.options.source,
+      provider: this.provider,
+      operation: call.operation,
+      secrets: this.options.auth.secrets,
+    };
+    const url = this.url(call.segments, call.query);
+    const headers: Record<string, string> = {};
+    this.options.auth.authorize({ method: 'GET', url, headers, body: '' });
+
+    let res: HttpResponse;
+    try {
+      res = await this.options.transport.send({ method: 'GET', url, headers });
+    } catch (err) {
+      if (err instanceof TransportError) throw transportFailure(ctx, err);
+      throw err;
+    }
+    if (res.status < 200 || res.status > 299) throw errorResponse(ctx, res);
+
+    if (res.status === 204 || res.text.trim() === '') {
+      if (call.whenEmpty) return call.whenEmpty();
+      throw invalidBody(ctx, res, 'empty response body');
+    }
+    let json: unknown;
+    try {
+      json = parseJsonLossless(res.text);
+    } catch {
+      throw invalidBody(ctx, res, 'response body is not valid JSON');
+    }
+    const parsed = call.schema.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ');
+      throw invalidBody(ctx, res, `response body does not have the documented shape (${issues})`);
+    }
+    return parsed.data;
+  }
+}
