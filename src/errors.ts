@@ -51,6 +51,8 @@ export class UpstreamError extends Error {
   readonly requestId: string | undefined;
   readonly traceId: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** What went wrong when the upstream wrote no message of its own (timeouts, resets, bad bodies). */
+  readonly detail: string | undefined;
 
   constructor(init: UpstreamErrorInit) {
     super(describe(init), init.cause === undefined ? undefined : { cause: init.cause });
@@ -64,6 +66,7 @@ export class UpstreamError extends Error {
     this.requestId = init.requestId;
     this.traceId = init.traceId;
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.detail = init.detail;
   }
 }
 

@@ -79,6 +79,7 @@ export class HttpTransport {
   private async sendNow(req: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
+    let headersReceived = false;
     try {
       const res = await request(req.url, {
         method: req.method,
@@ -89,6 +90,7 @@ export class HttpTransport {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
+      headersReceived = true;
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body) {
@@ -103,7 +105,12 @@ export class HttpTransport {
       return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
     } catch (err) {
       if (err instanceof TransportError) throw err;
-      throw classify(err, signal, timeoutMs);
+      const failure = classify(err, signal, timeoutMs);
+      // The connection closed after the headers but before the body was complete.
+      if (headersReceived && failure.failure === 'reset') {
+        throw new TransportError('truncated', 'connection closed before the whole body arrived', { cause: err });
+      }
+      throw failure;
     }
   }
 }

@@ -387,7 +387,7 @@ function generateObCluster(rng: Random, now: number, plan: ObClusterPlan, index:
     const starts: { startMs: number; type: 'FULL' | 'INC' }[] = [];
     for (let day = tenant.days; day >= 0; day--) {
       for (const slot of tenant.schedule) {
-        const startMs = localMidnight(now) - day * DAY + (slot.hour - 8) * HOUR + rng.int(0, 59) * 1000 + rng.int(0, 999);
+        const startMs = localMidnight(now) - day * DAY + slot.hour * HOUR + rng.int(0, 59) * 1000 + rng.int(0, 999);
         if (startMs < now - 10 * MINUTE) starts.push({ startMs, type: slot.type });
       }
     }
@@ -528,9 +528,14 @@ function obJob(
   return { job, task, startMs, endMs, running };
 }
 
-/** Midnight in UTC+8 of the day `now` falls in, as epoch ms. */
+/** Midnight in UTC+8 (the agents' zone) of the day `now` falls in, as epoch ms. */
 function localMidnight(now: number): number {
   return Math.floor((now + 8 * HOUR) / DAY) * DAY - 8 * HOUR;
+}
+
+/** Midnight UTC of the day `now` falls in, as epoch ms. */
+function utcMidnight(now: number): number {
+  return Math.floor(now / DAY) * DAY;
 }
 
 // ---- Huawei generation --------------------------------------------------------------------------
@@ -725,9 +730,13 @@ function generateDcsInstance(
       },
     });
   };
-  for (let day = plan.days; day >= 1 && plan.perDay > 0; day--) {
+  // Scheduled backups: `perDay` slots from a nightly hour (UTC, as DCS backup policies are), every day up to now.
+  const firstSlot = rng.int(16, 21);
+  for (let day = plan.days; day >= 0 && plan.perDay > 0; day--) {
     for (let k = 0; k < plan.perDay; k++) {
-      const at = now - day * DAY - (k * 12 + rng.int(0, 2)) * HOUR - rng.int(0, 3599) * 1000 - rng.int(0, 999);
+      const hour = firstSlot + (k * 24) / plan.perDay;
+      const at = utcMidnight(now) - day * DAY + hour * HOUR + rng.int(0, 3599) * 1000 + rng.int(0, 999);
+      if (at > now - 10 * MINUTE) continue;
       const status = day > retentionDays ? 'expired' : rng.chance(0.03) ? 'failed' : 'succeed';
       add(at, 'auto', status, null);
     }
@@ -833,11 +842,14 @@ function generateRdsInstance(
     backups.push({ row: backup, beginMs });
   };
   const fullKb = volume * 1024 * (0.05 + rng.next() * 0.2);
-  for (let day = plan.days; day >= 1; day--) {
-    const dayStart = localMidnight(now) - day * DAY;
+  for (let day = plan.days; day >= 0 && plan.days > 0; day--) {
+    const dayStart = utcMidnight(now) - day * DAY;
+    // `backup_strategy.start_time` is a UTC window (16:00-22:00 UTC is night in UTC+8).
     const fullAt = dayStart + backupHour * HOUR + rng.int(0, 3599) * 1000;
     const isDiff = plan.differential && day % 7 !== 0;
-    add(fullAt, isDiff ? 'fragment' : 'auto', rng.chance(0.03) ? 'FAILED' : 'COMPLETED', Math.floor(fullKb * (isDiff ? 0.1 : 1) * (0.9 + rng.next() * 0.2)));
+    if (fullAt < now - 30 * MINUTE) {
+      add(fullAt, isDiff ? 'fragment' : 'auto', rng.chance(0.03) ? 'FAILED' : 'COMPLETED', Math.floor(fullKb * (isDiff ? 0.1 : 1) * (0.9 + rng.next() * 0.2)));
+    }
     for (let k = 0; k < plan.incrementalPerDay; k++) {
       const at = dayStart + Math.floor(((k + 0.5) * DAY) / plan.incrementalPerDay) + rng.int(0, 600) * 1000;
       if (at < now - 5 * MINUTE) add(at, 'incremental', rng.chance(0.01) ? 'FAILED' : 'COMPLETED', rng.int(1_000, 400_000));
@@ -854,4 +866,5 @@ function generateRdsInstance(
 }
 
 const pad2 = (n: number) => String(n % 24).padStart(2, '0');
-const hh = (ms: number) => pad2(new Date(ms + 8 * HOUR).getUTCHours());
+/** The UTC hour of an instant, as DCS writes backup periods. */
+const hh = (ms: number) => pad2(new Date(ms).getUTCHours());

@@ -16,3 +16,17 @@ describe('lossless JSON', () => {
     expect(stringifyJson({ scn: 1728727696264250400n, n: 1 })).toBe('{"scn":1728727696264250400,"n":1}');
   });
 });
+
+describe('lossless JSON fast path', () => {
+  it('is exact for unsafe integers anywhere in the text, and for text without them', () => {
+    expect((parseJsonLossless('{"a":9007199254740993}') as { a: unknown }).a).toBe(9007199254740993n);
+    expect((parseJsonLossless('[1, -9007199254740993]') as unknown[])[1]).toBe(-9007199254740993n);
+    expect(parseJsonLossless('{"id":"4e5f","n":[1,2.5,-3],"s":"x"}')).toEqual({ id: '4e5f', n: [1, 2.5, -3], s: 'x' });
+    expect(parseJsonLossless('{"max":9007199254740991}')).toEqual({ max: 9007199254740991 });
+  });
+
+  it('writes values without bigint natively and refuses what JSON cannot hold', () => {
+    expect(stringifyJson({ a: [1, 'x', null], b: { c: true } })).toBe('{"a":[1,"x",null],"b":{"c":true}}');
+    expect(stringifyJson({ deep: [{ scn: 18446744073709551615n }] })).toBe('{"deep":[{"scn":18446744073709551615}]}');
+  });
+});
