@@ -1,0 +1,80 @@
+/**
+ * The gateway: graphql-yoga serving the schema over the configured sources, with GraphiQL
+ * served fully offline, errors mapped per contract §6, and operations deeper than 15 refused.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
+import type { Config } from './config.js';
+import { createContext, type GraphQLContext } from './graphql/context.js';
+import { maskError, usePartialErrors, yogaLogger } from './graphql/errors.js';
+import { exampleTabs } from './graphql/examples.js';
+import { buildSchema } from './graphql/schema.js';
+import { Sources } from './sources.js';
+
+/** Contract §4: operations nested deeper than this are refused. */
+export const MAX_DEPTH = 15;
+
+export interface GatewayOptions {
+  /** GraphiQL's opening tabs; default: the example operations. */
+  graphiql?: GraphiQLOptions | false;
+}
+
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
+  sources: Sources;
+  /** Starts an HTTP server on the port (0: ephemeral); returns the GraphQL endpoint URL. */
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
+  const sources = Sources.fromConfig(config);
+  const graphiql = config.server.graphiql === false ? false : (options.graphiql ?? { title: 'backupql', defaultTabs: exampleTabs() });
+  const yoga = createYoga<Record<string, never>, GraphQLContext>({
+    schema: buildSchema(),
+    context: () => createContext(sources),
+    graphiql,
+    renderGraphiQL,
+    maskedErrors: { maskError },
+    logging: yogaLogger,
+    landingPage: false,
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true },
+        maxAliases: { n: 50 },
+        maxTokens: { n: 5000 },
+        maxDirectives: { n: 50 },
+        // Query cost limits are future work: armor's static cost ignores first/last.
+        costLimit: { enabled: false },
+        blockFieldSuggestion: { enabled: false },
+      }),
+      usePartialErrors(),
+    ],
+  });
+
+  let server: Server | undefined;
+  return {
+    yoga,
+    sources,
+    async listen(port, host) {
+      server = createServer(yoga);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      const shown = host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost';
+      return `http://${shown}:${address.port}/graphql`;
+    },
+    async close() {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await sources.close();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Serving: GraphiQL fully offline with the example operations, the examples themselves, and the
+ * two ways to start (`npm start` demo mode, `--config FILE`) as real processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleTabs } from '../../src/graphql/examples.js';
+import { encodeId } from '../../src/graphql/ids.js';
+import { startFleetSimulators } from '../../src/simulators/index.js';
+import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
+
+describe('GraphiQL and the example operations', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('serves GraphiQL with no resource from outside the server', async () => {
+    const res = await stack.gateway.yoga.fetch('http://backupql.test/graphql', { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('FleetOverview');
+    const external = [...html.matchAll(/<(?:script|link|img)[^>]+(?:src|href)=["'](https?:)?\/\/[^"']+/gi)].map((m) => m[0]);
+    expect(external).toEqual([]);
+    expect(html).not.toMatch(/unpkg\.com|jsdelivr|cdnjs|fonts\.googleapis/);
+  });
+
+  it('answers every example operation with data and no error', async () => {
+    const project = stack.sims.fleet.huawei.projects[0]!;
+    const busiest = [...project.dcs].sort((a, b) => b.backups.length - a.backups.length)[0]!;
+    const tabs = exampleTabs({ now: new Date(FIXED_NOW), exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }) });
+    expect(tabs).toHaveLength(4);
+    for (const tab of tabs) {
+      const data = ok(await stack.query<Record<string, { totalCount?: number }>>(tab.query!, tab.variables ? JSON.parse(tab.variables) : undefined));
+      const [root] = Object.values(data);
+      expect(root).toBeTruthy();
+    }
+    const [, recent, failed, paging] = tabs;
+    const recentData = ok(await stack.query<{ backupTasks: { totalCount: number } }>(recent!.query!, JSON.parse(recent!.variables!)));
+    expect(recentData.backupTasks.totalCount).toBeGreaterThan(20);
+    const failedData = ok(await stack.query<{ backupTasks: { nodes: { __typename: string }[] } }>(failed!.query!));
+    expect(new Set(failedData.backupTasks.nodes.map((n) => n.__typename)).size).toBeGreaterThanOrEqual(2);
+    const pagingData = ok(await stack.query<{ node: { backups: { totalCount: number } } }>(paging!.query!, JSON.parse(paging!.variables!)));
+    expect(pagingData.node.backups.totalCount).toBe(busiest.backups.length);
+  });
+});
+
+/** Starts `src/main.ts` as `npm start` would and resolves with the GraphQL URL it prints. */
+function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /(http:\/\/localhost:\d+\/graphql)/.exec(output);
+      if (match) resolve({ child, url: match[1]!, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+}
+
+function exit(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+async function post(url: string, query: string, variables?: unknown) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+}
+
+describe('starting the gateway', { timeout: 60_000 }, () => {
+  it('npm start with no configuration: demo mode answers the example operations', async () => {
+    const { child, url, output } = await start([], {});
+    try {
+      expect(output()).toMatch(/demo mode/);
+      const html = await (await fetch(url, { headers: { accept: 'text/html' } })).text();
+      expect(html).toContain('backupql (demo fleet)');
+      // The tabs as the demo's GraphiQL opens them (the paging tab with the demo's busiest instance).
+      const dcs = await post(url, '{ instances(first: 1, filter: { providers: [DCS] }) { nodes { ... on DcsInstance { id } } } }');
+      const instanceId = (dcs.data as { instances: { nodes: { id: string }[] } }).instances.nodes[0]!.id;
+      expect(html).toContain(instanceId);
+      for (const tab of exampleTabs({ exampleInstanceId: instanceId })) {
+        const result = await post(url, tab.query!, tab.variables ? JSON.parse(tab.variables) : undefined);
+        expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+        expect(Object.values(result.data ?? {})[0]).toBeTruthy();
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await exit(child);
+    }
+  });
+
+  it('--config FILE: serves the sources of the file, with ${VAR} from the environment', async () => {
+    const sims = await startFleetSimulators({ now: FIXED_NOW });
+    const dir = await mkdtemp(join(tmpdir(), 'backupql-'));
+    const file = join(dir, 'backupql.yaml');
+    const d = sims.describe();
+    await writeFile(
+      file,
+      `sources:
+  - name: ob-one
+    provider: oceanbase
+    url: ${d.clusters[0]!.url}
+    password: \${OB_PW}
+  - name: hw-one
+    provider: huaweicloud
+    projectId: ${d.projects[0]!.projectId}
+    region: ${d.projects[0]!.region}
+    dcsEndpoint: ${d.huawei.url}
+    rdsEndpoint: ${d.huawei.url}
+    credentials:
+      token: \${HW_TOKEN}
+`,
+    );
+    const { child, url } = await start(['--config', file], { OB_PW: d.clusters[0]!.password, HW_TOKEN: d.huawei.token });
+    try {
+      const result = await post(url, '{ tenants(first: 100) { totalCount } instances(first: 100) { totalCount } }');
+      expect(result.errors).toBeUndefined();
+      const project = sims.fleet.huawei.projects[0]!;
+      expect(result.data).toEqual({
+        tenants: { totalCount: sims.fleet.oceanbase[0]!.tenants.length + 1 },
+        instances: { totalCount: 1 + project.dcs.length + project.rds.length },
+      });
+    } finally {
+      child.kill('SIGTERM');
+      await exit(child);
+      await sims.close();
+    }
+  });
+
+  it('refuses a bad configuration file at start, naming the field and hiding secrets', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'backupql-'));
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'sources:\n  - name: x\n    provider: huaweicloud\n    projectId: nope\n    region: cn-north-4\n    credentials:\n      token: SuperSecretToken1\n      accessKey: A\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    expect(await exit(child)).toBe(1);
+    expect(output).toMatch(/sources\[0\]\.projectId/);
+    expect(output).toMatch(/sources\[0\]\.credentials/);
+    expect(output).not.toContain('SuperSecretToken1');
+  });
+});

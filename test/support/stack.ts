@@ -1,0 +1,55 @@
+/**
+ * The whole stack for GraphQL tests: the simulated fleet on loopback HTTP (real auth) and the
+ * gateway in process, queried through `yoga.fetch`.
+ */
+import type { ExecutionResult } from 'graphql';
+import type { Config } from '../../src/config.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import { startFleetSimulators, type FleetSimulators } from '../../src/simulators/index.js';
+import type { CallRecord } from '../../src/simulators/harness.js';
+
+/** A fixed reference time, so the fleet (and every expectation drawn from it) is the same each run. */
+export const FIXED_NOW = Date.parse('2026-11-22T03:00:00.000Z');
+
+export interface Stack {
+  sims: FleetSimulators;
+  gateway: Gateway;
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<ExecutionResult<T>>;
+  /** Every upstream call the simulators received, in order, with which simulator received it. */
+  calls(): (CallRecord & { server: string })[];
+  clearCalls(): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: { configure?: (config: Config) => Config; credentials?: 'aksk' | 'token' } = {}): Promise<Stack> {
+  const sims = await startFleetSimulators({ now: FIXED_NOW });
+  const base = sims.config({ credentials: options.credentials ?? 'aksk' });
+  const gateway = createGateway(options.configure ? options.configure(base) : base);
+  const servers = [...sims.obshell.map((s) => s.server), sims.huawei.server];
+  return {
+    sims,
+    gateway,
+    async query<T>(query: string, variables?: Record<string, unknown>) {
+      const res = await gateway.yoga.fetch('http://backupql.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as ExecutionResult<T>;
+    },
+    calls: () => servers.flatMap((s, i) => s.calls.map((c) => ({ ...c, server: `${s.name}#${i}` }))).sort((a, b) => a.startedAt - b.startedAt),
+    clearCalls: () => servers.forEach((s) => s.clearCalls()),
+    clearFaults: () => servers.forEach((s) => s.clearFaults()),
+    async close() {
+      await gateway.close();
+      await sims.close();
+    },
+  };
+}
+
+/** Throws with the errors when a result has any: for queries expected to succeed. */
+export function ok<T>(result: ExecutionResult<T>): T {
+  if (result.errors?.length) throw new Error(`unexpected GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
+  return result.data as T;
+}
