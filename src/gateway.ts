@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type GraphiQLOptionsOrFactory, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './graphql/context.js';
 import { maskError, usePartialErrors, yogaLogger } from './graphql/errors.js';
@@ -18,7 +18,7 @@ import { Sources } from './sources.js';
 export const MAX_DEPTH = 15;
 
 export interface GatewayOptions {
-  /** GraphiQL's opening tabs; default: the example operations. */
+  /** GraphiQL's options; default: the example operations, their times relative to each page load. */
   graphiql?: GraphiQLOptions | false;
 }
 
@@ -32,7 +32,8 @@ export interface Gateway {
 
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   const sources = Sources.fromConfig(config);
-  const graphiql = config.server.graphiql === false ? false : (options.graphiql ?? { title: 'backupql', defaultTabs: exampleTabs() });
+  const graphiql: GraphiQLOptionsOrFactory<Record<string, never>> =
+    config.server.graphiql === false ? false : (options.graphiql ?? (() => ({ title: 'backupql', defaultTabs: exampleTabs() })));
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema: buildSchema(),
     context: () => createContext(sources),

@@ -77,9 +77,9 @@ query RecentBackups($since: DateTime!) {
 }
 `;
 
-const FAILED = `# Failed backups across every source, with what the upstream said.
-query FailedBackups {
-  backupTasks(first: 50, filter: { statuses: [FAILED] }) {
+const FAILED = `# Failed backups of the last 7 days across every source, with what the upstream said.
+query FailedBackups($since: DateTime!) {
+  backupTasks(first: 50, filter: { statuses: [FAILED], since: $since }) {
     totalCount
     nodes {
       __typename
@@ -116,11 +116,12 @@ query InstanceBackups($id: ID!, $after: String) {
 
 /** `exampleInstanceId`: an instance with many backups to page through (demo mode knows one). */
 export function exampleTabs(options: { now?: Date; exampleInstanceId?: string } = {}): Tab[] {
-  const since = new Date((options.now ?? new Date()).getTime() - 24 * 3_600_000).toISOString();
+  const now = (options.now ?? new Date()).getTime();
+  const daysAgo = (days: number) => JSON.stringify({ since: new Date(now - days * 24 * 3_600_000).toISOString() }, null, 2);
   return [
     { query: FLEET_OVERVIEW },
-    { query: RECENT, variables: JSON.stringify({ since }, null, 2) },
-    { query: FAILED },
+    { query: RECENT, variables: daysAgo(1) },
+    { query: FAILED, variables: daysAgo(7) },
     {
       query: PAGING,
       variables: JSON.stringify({ id: options.exampleInstanceId ?? 'paste a DcsInstance or RdsInstance id here', after: null }, null, 2),

@@ -3,9 +3,9 @@
  * merge every source; nested ones read one upstream list. All are paginated by `paginate`.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { BackupModel, HuaweiProjectModel, InstanceModel, ObBackupJobModel, ObClusterModel, Provider } from '../domain/models.js';
+import type { BackupModel, HuaweiProjectModel, InstanceModel, ObBackupJobModel, ObClusterModel, ObTenantModel, Provider } from '../domain/models.js';
 import { obJobStatusesFor, type BackupStatus } from '../domain/status.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError, UpstreamError } from '../errors.js';
 import { parseConnectionArgs, type ConnectionArgs } from '../pagination/args.js';
 import { paginate, type Connection, type Segment } from '../pagination/connection.js';
 import { listKey } from '../pagination/cursor.js';
@@ -130,6 +130,50 @@ export function obJobList(ctx: GraphQLContext, source: string, tenantName: strin
   return statuses && !upstream ? byStatus(jobs, statuses) : jobs;
 }
 
+/**
+ * A tenant's backups for the fleet-wide list: its job history, or, from agents older than
+ * obshell 4.3.2.0 that have no `/backup/tasks` (it answers 404 `Common.NotFound`, legacy 1003),
+ * its running-or-latest task from the cluster overview, filtered here.
+ */
+function obTenantBackups(ctx: GraphQLContext, tenant: ObTenantModel, filter: BackupFilter): OffsetList<BackupModel> {
+  const jobs: OffsetList<BackupModel> = obJobList(ctx, tenant.source, tenant.tenantName, filter);
+  let fallback: OffsetList<BackupModel> | undefined;
+  return {
+    async read(offset, limit) {
+      if (fallback) return fallback.read(offset, limit);
+      try {
+        return await jobs.read(offset, limit);
+      } catch (error) {
+        if (!isMissingRoute(error)) throw error;
+        const latest = arrayList(async () => {
+          const task = await ctx.data.obLatestBackup(tenant.source, tenant.tenantId);
+          return task ? [task] : [];
+        });
+        fallback = filteredList(latest, (b) => matches(b, filter));
+        return fallback.read(offset, limit);
+      }
+    },
+  };
+}
+
+/** An obshell answer saying the route itself does not exist (not that a record is missing). */
+function isMissingRoute(error: unknown): boolean {
+  return (
+    error instanceof UpstreamError &&
+    error.httpStatus === 404 &&
+    (error.upstreamCode === 'Common.NotFound' || error.upstreamCode === '1003')
+  );
+}
+
+/** Whether a backup passes a filter's statuses and time range (for lists filtered here). */
+function matches(backup: BackupModel, filter: BackupFilter): boolean {
+  const started = backup.startedAt?.getTime();
+  if (filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(backup.status)) return false;
+  if (filter.since && (started === undefined || started < filter.since.getTime())) return false;
+  if (filter.until && (started === undefined || started > filter.until.getTime())) return false;
+  return true;
+}
+
 export function dcsBackupList(ctx: GraphQLContext, source: string, instanceId: string, filter: BackupFilter): OffsetList<BackupModel> {
   return byStatus(ctx.data.dcsBackups(source, instanceId, { since: filter.since ?? null, until: filter.until ?? null }), filter.statuses);
 }
@@ -159,7 +203,7 @@ export function backupSegments(ctx: GraphQLContext, filter: BackupFilter | null 
       if (!allows(f, 'OCEANBASE') || (clusters && clusters.length === 0)) continue;
       builders.push(async () => {
         const tenants = (await ctx.data.obTenants(name)).filter((t) => !t.isSystemTenant);
-        return tenants.map((t) => ({ key: `${name}/${t.tenantName}`, list: obJobList(ctx, name, t.tenantName, f) }));
+        return tenants.map((t) => ({ key: `${name}/${t.tenantName}`, list: obTenantBackups(ctx, t, f) }));
       });
       continue;
     }

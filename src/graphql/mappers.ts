@@ -8,6 +8,7 @@ import type {
   DcsBackupModel,
   InstanceModel,
   ObBackupJobModel,
+  ObBackupTaskModel,
   ObTenantModel,
   RdsBackupModel,
   TenantModel,
@@ -39,6 +40,8 @@ export type BackupTaskConnectionModel = Connection<BackupModel>;
 export type BackupTaskEdgeModel = Edge<BackupModel>;
 export type ObTenantConnectionModel = Connection<ObTenantModel>;
 export type ObTenantEdgeModel = Edge<ObTenantModel>;
+export type ObBackupTaskConnectionModel = Connection<ObBackupTaskModel>;
+export type ObBackupTaskEdgeModel = Edge<ObBackupTaskModel>;
 export type ObBackupJobConnectionModel = Connection<ObBackupJobModel>;
 export type ObBackupJobEdgeModel = Edge<ObBackupJobModel>;
 export type DcsBackupConnectionModel = Connection<DcsBackupModel>;

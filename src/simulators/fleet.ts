@@ -307,7 +307,8 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
 
 // ---- OceanBase generation -----------------------------------------------------------------------
 
-type ObLatest = 'completed' | 'failed' | 'canceled' | 'running' | 'never';
+/** How a tenant's newest job stands: finished (completed, failed, canceled), in flight (pending = INIT, running, canceling), or none at all. */
+type ObLatest = 'completed' | 'failed' | 'canceled' | 'pending' | 'running' | 'canceling' | 'never';
 
 interface ObTenantPlan {
   id: number;
@@ -347,6 +348,7 @@ const OB_CLUSTERS: ObClusterPlan[] = [
       { id: 1004, name: 'billing', mode: 'MYSQL', days: 120, schedule: [{ hour: 3, type: 'FULL' }], latest: 'failed', comment: 'invoices' },
       { id: 1006, name: 'analytics', mode: 'MYSQL', days: 0, schedule: [], latest: 'never', comment: 'reporting sandbox' },
       { id: 1008, name: 'crm', mode: 'ORACLE', days: 90, schedule: [{ hour: 1, type: 'FULL' }], latest: 'completed', comment: '' },
+      { id: 1010, name: 'audit', mode: 'MYSQL', days: 30, schedule: [{ hour: 6, type: 'FULL' }], latest: 'pending', comment: 'compliance archive' },
     ],
   },
   {
@@ -363,6 +365,7 @@ const OB_CLUSTERS: ObClusterPlan[] = [
       { id: 1006, name: 'ledger', mode: 'ORACLE', days: 60, schedule: [{ hour: 2, type: 'FULL' }], latest: 'canceled', comment: '' },
       { id: 1008, name: 'staging', mode: 'MYSQL', days: 0, schedule: [], latest: 'never', comment: 'scratch tenant' },
       { id: 1010, name: 'hr', mode: 'MYSQL', days: 45, schedule: [{ hour: 5, type: 'FULL' }], latest: 'failed', comment: '' },
+      { id: 1012, name: 'payroll', mode: 'ORACLE', days: 40, schedule: [{ hour: 3, type: 'FULL' }], latest: 'canceling', comment: '' },
     ],
   },
 ];
@@ -465,18 +468,19 @@ function obJob(
   outcome: Exclude<ObLatest, 'never'>,
 ): ObJob {
   const startUs = startMs * 1000 + rng.int(0, 999);
-  const running = outcome === 'running';
+  // In flight: still in CDB_OB_BACKUP_JOBS / _TASKS, with no end yet.
+  const running = outcome === 'running' || outcome === 'pending' || outcome === 'canceling';
   const durationMs = (type === 'FULL' ? rng.int(90, 900) : rng.int(20, 200)) * 1000 + rng.int(0, 999);
   const endMs = running ? null : Math.min(startMs + durationMs, now - MINUTE);
   const endUs = endMs === null ? null : endMs * 1000 + rng.int(0, 999);
   const failure = outcome === 'failed' ? rng.pick(OB_FAILURES) : null;
-  const jobStatus = { completed: 'COMPLETED', failed: 'FAILED', canceled: 'CANCELED', running: 'DOING' }[outcome];
-  const taskStatus = running ? tenant.runningPhase ?? 'DOING' : jobStatus;
+  const jobStatus = { completed: 'COMPLETED', failed: 'FAILED', canceled: 'CANCELED', pending: 'INIT', running: 'DOING', canceling: 'CANCELING' }[outcome];
+  const taskStatus = outcome === 'running' ? tenant.runningPhase ?? 'DOING' : jobStatus;
   const path = `${plan.dest}/${plan.clusterName}/${tenant.id}/data/backup_set_${backupSetId}_${type.toLowerCase()}`;
   const inputBytes = rng.int(50, 900) * 1024 * 1024 + rng.int(0, 1_048_575);
   const ratio = 0.12 + rng.next() * 0.2;
   const complete = outcome === 'completed';
-  const progress = complete ? 1 : running ? 0.3 + rng.next() * 0.5 : rng.next() * 0.9;
+  const progress = complete ? 1 : outcome === 'pending' ? 0 : running ? 0.3 + rng.next() * 0.5 : rng.next() * 0.9;
   const outputBytes = Math.floor(inputBytes * ratio * progress);
   const tablets = rng.int(200, 1200);
   const macro = rng.int(40, 400);

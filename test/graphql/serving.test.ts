@@ -44,7 +44,7 @@ describe('GraphiQL and the example operations', () => {
     const [, recent, failed, paging] = tabs;
     const recentData = ok(await stack.query<{ backupTasks: { totalCount: number } }>(recent!.query!, JSON.parse(recent!.variables!)));
     expect(recentData.backupTasks.totalCount).toBeGreaterThan(20);
-    const failedData = ok(await stack.query<{ backupTasks: { nodes: { __typename: string }[] } }>(failed!.query!));
+    const failedData = ok(await stack.query<{ backupTasks: { nodes: { __typename: string }[] } }>(failed!.query!, JSON.parse(failed!.variables!)));
     expect(new Set(failedData.backupTasks.nodes.map((n) => n.__typename)).size).toBeGreaterThanOrEqual(2);
     const pagingData = ok(await stack.query<{ node: { backups: { totalCount: number } } }>(paging!.query!, JSON.parse(paging!.variables!)));
     expect(pagingData.node.backups.totalCount).toBe(busiest.backups.length);

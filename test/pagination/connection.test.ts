@@ -4,6 +4,7 @@ import { parseConnectionArgs, type ConnectionArgs } from '../../src/pagination/a
 import { paginate, type Segment } from '../../src/pagination/connection.js';
 import { decodeCursor, encodeCursor, listKey } from '../../src/pagination/cursor.js';
 import { arrayList, coveringPage, filteredList, offsetLimitList, pageNumberList, readAll } from '../../src/pagination/lists.js';
+import { relayReference as reference } from '../support/relay.js';
 
 /** An in-memory upstream with offset/limit paging that counts its calls. */
 function offsetUpstream(items: number[], maxLimit: number) {
@@ -27,19 +28,6 @@ function pageUpstream(items: number[]) {
 }
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
-
-/**
- * The Relay spec's algorithm (ApplyCursorsToEdges, then first, then last) over the whole list,
- * with hasNextPage/hasPreviousPage exact in both directions as the contract requires.
- */
-function reference(all: number[], args: { first?: number; last?: number; after?: number; before?: number }) {
-  let lo = args.after === undefined ? 0 : args.after + 1;
-  let hi = args.before === undefined ? all.length : args.before;
-  if (hi < lo) hi = lo;
-  if (args.first !== undefined) hi = Math.min(hi, lo + args.first);
-  if (args.last !== undefined) lo = Math.max(lo, hi - args.last);
-  return { nodes: all.slice(lo, hi), hasPreviousPage: lo > 0, hasNextPage: hi < all.length, totalCount: all.length };
-}
 
 describe('connection arguments', () => {
   const list = listKey(['test']);

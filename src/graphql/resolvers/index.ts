@@ -30,6 +30,7 @@ export const resolvers: Resolvers = {
   TenantConnection: connection,
   BackupTaskConnection: connection,
   ObTenantConnection: connection,
+  ObBackupTaskConnection: connection,
   ObBackupJobConnection: connection,
   DcsBackupConnection: connection,
   RdsBackupConnection: connection,

@@ -1,0 +1,68 @@
+/**
+ * An OceanBase cluster whose agent predates obshell 4.3.2.0 (older error bodies, no backup job
+ * history): the API still answers for it, and the fleet-wide list shows each tenant's running or
+ * latest task instead of its job history.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/graphql/ids.js';
+import { startObshellSimulator, type ObshellSimulator } from '../../src/simulators/obshell/server.js';
+import { obBackupStatus } from '../../src/domain/status.js';
+import { generateFleet } from '../../src/simulators/fleet.js';
+import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
+
+describe('an obshell agent older than 4.3.2.0', () => {
+  let legacy: ObshellSimulator;
+  let stack: Stack;
+  beforeAll(async () => {
+    // The same cluster as the stack's `ob-hangzhou` (the fleet is deterministic), served in the
+    // older style; the gateway's `ob-hangzhou` source points at it.
+    const cluster = generateFleet({ now: FIXED_NOW }).oceanbase[0]!;
+    legacy = await startObshellSimulator({ cluster, errorStyle: 'legacy' });
+    stack = await startStack({
+      configure: (config) => ({
+        ...config,
+        sources: config.sources.map((s) => (s.name === cluster.name && s.provider === 'oceanbase' ? { ...s, url: legacy.url } : s)),
+      }),
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await legacy.close();
+  });
+
+  it('lists each tenant\'s latest task in backupTasks, filtered here', async () => {
+    const cluster = stack.sims.fleet.oceanbase[0]!;
+    const data = ok(
+      await stack.query<{ backupTasks: { totalCount: number; nodes: { __typename: string; providerStatus: string; tenant: { tenantName: string } }[] } }>(
+        `{ backupTasks(first: 50, filter: { sources: ["ob-hangzhou"] }) { totalCount nodes { __typename ... on ObBackupTask { providerStatus tenant { tenantName } } } } }`,
+      ),
+    );
+    const withTasks = cluster.tenants.filter((t) => t.jobs.length > 0);
+    expect(data.backupTasks.nodes.map((n) => [n.__typename, n.tenant.tenantName, n.providerStatus])).toEqual(
+      withTasks.map((t) => ['ObBackupTask', t.row.tenant_name, t.jobs.at(-1)!.task.status]),
+    );
+    const failed = ok(
+      await stack.query<{ backupTasks: { nodes: { tenant: { tenantName: string } }[] } }>(
+        `{ backupTasks(first: 50, filter: { sources: ["ob-hangzhou"], statuses: [FAILED] }) { nodes { ... on ObBackupTask { tenant { tenantName } } } } }`,
+      ),
+    );
+    expect(failed.backupTasks.nodes.map((n) => n.tenant.tenantName)).toEqual(
+      withTasks.filter((t) => obBackupStatus(t.jobs.at(-1)!.task.status) === 'FAILED').map((t) => t.row.tenant_name),
+    );
+  });
+
+  it('answers the rest of the API, and says plainly that job history is not available', async () => {
+    const data = ok(
+      await stack.query<{ node: { agent: { version: string }; tenants: { nodes: { tenantName: string; comment: string | null }[] } } }>(
+        `query($id: ID!) { node(id: $id) { ... on ObCluster { agent { version } tenants(first: 50) { nodes { tenantName comment } } } } }`,
+        { id: encodeId({ type: 'ObCluster', source: 'ob-hangzhou' }) },
+      ),
+    );
+    expect(data.node.agent.version).toBe('4.3.0.0');
+    expect(data.node.tenants.nodes.every((t) => t.comment === null)).toBe(true);
+    const jobs = await stack.query(`query($id: ID!) { node(id: $id) { ... on ObTenant { backupJobs { totalCount } } } }`, {
+      id: encodeId({ type: 'ObTenant', source: 'ob-hangzhou', tenantName: 'trade' }),
+    });
+    expect(jobs.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', source: 'ob-hangzhou', httpStatus: 404, upstreamCode: '1003' });
+  });
+});
