@@ -1,7 +1,8 @@
 /**
  * `npm run simulators`: only the simulated upstreams, for frontend work and tests (contract §2).
  * Flags: --obshell-port N (default 2886; further clusters on the next ports), --huawei-port N
- * (default 8686), --latency-ms N, --seed N, --host H. Prints one JSON line when ready.
+ * (default 8686), --latency-ms N, --rate-limit N (Huawei requests per second per credential, then
+ * 429 APIGW.0308), --seed N, --host H. Prints one JSON line when ready.
  */
 import { parseArgs } from 'node:util';
 import { startFleetSimulators } from './index.js';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     'obshell-port': { type: 'string' },
     'huawei-port': { type: 'string' },
     'latency-ms': { type: 'string' },
+    'rate-limit': { type: 'string' },
     seed: { type: 'string' },
     host: { type: 'string' },
   },
@@ -30,6 +32,11 @@ const { values } = parseArgs({
 const latencyMs = values['latency-ms'] === undefined ? 0 : Number(values['latency-ms']);
 if (!Number.isFinite(latencyMs) || latencyMs < 0) {
   console.error(`--latency-ms must be a non-negative number; got ${values['latency-ms']}`);
+  process.exit(2);
+}
+const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
+if (rateLimit !== undefined && !(Number.isFinite(rateLimit) && rateLimit > 0)) {
+  console.error(`--rate-limit must be a positive number of requests per second; got ${values['rate-limit']}`);
   process.exit(2);
 }
 const seed = values.seed === undefined ? undefined : Number(values.seed);
@@ -43,6 +50,7 @@ const sims = await startFleetSimulators({
   huaweiPort: port(values['huawei-port'], 8686, '--huawei-port'),
   host: values.host ?? '127.0.0.1',
   latencyMs,
+  ...(rateLimit === undefined ? {} : { huaweiRateLimit: { requestsPerSecond: rateLimit } }),
   ...(seed === undefined ? {} : { seed }),
 });
 process.stdout.write(`${JSON.stringify(sims.describe())}\n`);

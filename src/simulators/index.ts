@@ -17,6 +17,8 @@ export interface FleetSimulatorOptions extends FleetOptions {
   huaweiPort?: number;
   host?: string;
   latencyMs?: number;
+  /** Throttling of the Huawei endpoint, per credential (429 `APIGW.0308` beyond it). */
+  huaweiRateLimit?: { requestsPerSecond: number; burst?: number };
 }
 
 /** What `npm run simulators` prints (contract §2), plus every cluster and project. */
@@ -48,7 +50,13 @@ export async function startFleetSimulators(options: FleetSimulatorOptions = {}):
       const port = options.obshellPort ? options.obshellPort + i : 0;
       obshell.push(await startObshellSimulator({ cluster, port, host, latencyMs }));
     }
-    huawei = await startHuaweiSimulator({ account: fleet.huawei, port: options.huaweiPort ?? 0, host, latencyMs });
+    huawei = await startHuaweiSimulator({
+      account: fleet.huawei,
+      port: options.huaweiPort ?? 0,
+      host,
+      latencyMs,
+      ...(options.huaweiRateLimit ? { rateLimit: options.huaweiRateLimit } : {}),
+    });
   } catch (err) {
     await Promise.all([...obshell.map((s) => s.close()), huawei?.close()]);
     throw err;
