@@ -12,8 +12,6 @@ export type BackupStatus =
   | 'EXPIRED'
   | 'UNKNOWN';
 
-export const BACKUP_STATUSES: readonly BackupStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELING', 'CANCELED', 'DELETING', 'DELETED', 'EXPIRED', 'UNKNOWN'];
-
 /** OceanBase task and job statuses that are phases of a running backup (notes §2.5). */
 const OB_PHASE = /^(BACKUP_[A-Z_]+|BEFORE_BACKUP_LOG|PREPARE_BACKUP_LOG)$/;
 
