@@ -3,7 +3,7 @@
  * merge every source; nested ones read one upstream list. All are paginated by `paginate`.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { BackupModel, HuaweiProjectModel, InstanceModel, ObBackupJobModel, ObClusterModel, ObTenantModel, Provider } from '../domain/models.js';
+import type { BackupModel, HuaweiProjectModel, InstanceModel, ObBackupJobModel, ObClusterModel, ObTenantModel, Provider, TenantModel } from '../domain/models.js';
 import { obJobStatusesFor, type BackupStatus } from '../domain/status.js';
 import { BadInputError, UpstreamError } from '../errors.js';
 import { parseConnectionArgs, type ConnectionArgs } from '../pagination/args.js';
@@ -24,10 +24,15 @@ export const huaweiProjectModel = (source: { name: string; projectId: string; re
   region: source.region,
 });
 
-/** Pages a list of one upstream list; a failure fails the field (it is nullable). */
-export function single<T>(args: ConnectionArgs, identity: unknown, list: OffsetList<T>): Promise<Connection<T>> {
+/** Pages a list of one source's segments; a failure fails the field (it is nullable). */
+export function ofSegments<T>(args: ConnectionArgs, identity: unknown, segments: readonly Segment<T>[]): Promise<Connection<T>> {
   const key = listKey(identity);
-  return paginate(parseConnectionArgs(args, key), [{ key: '', list }], { list: key });
+  return paginate(parseConnectionArgs(args, key), segments, { list: key });
+}
+
+/** Pages one upstream list; a failure fails the field (it is nullable). */
+export function single<T>(args: ConnectionArgs, identity: unknown, list: OffsetList<T>): Promise<Connection<T>> {
+  return ofSegments(args, identity, [{ key: '', list }]);
 }
 
 /**
@@ -98,6 +103,19 @@ export function instanceSegments(ctx: GraphQLContext, filter: SourceFilter | nul
       return allows(filter, 'OCEANBASE') ? [{ key: source.name, list: arrayList(async () => [obClusterModel(source.name)]) }] : [];
     }
     return huaweiInstanceSegments(ctx, source.name, filter);
+  });
+}
+
+// ---- tenants ----------------------------------------------------------------------------------------
+
+/** The tenants of each OceanBase source (one listing call) and each Huawei project (no call). */
+export function tenantSegments(ctx: GraphQLContext, filter: SourceFilter | null | undefined): (() => Promise<Segment<TenantModel>[]>)[] {
+  return selectSources(ctx, filter).map((source) => async () => {
+    if (source.provider === 'oceanbase') {
+      return allows(filter, 'OCEANBASE') ? [{ key: source.name, list: arrayList(() => ctx.data.obTenants(source.name)) }] : [];
+    }
+    const wanted = allows(filter, 'DCS') || allows(filter, 'RDS');
+    return wanted ? [{ key: source.name, list: arrayList(async () => [huaweiProjectModel(source)]) }] : [];
   });
 }
 

@@ -10,10 +10,7 @@ import type { HuaweiProjectModel } from '../../domain/models.js';
 import type { RdsBackupType } from '../../providers/huawei/rds-client.js';
 import type { GraphQLContext } from '../context.js';
 import { encodeId } from '../ids.js';
-import { checkRange, huaweiInstanceSegments, huaweiProjectModel, single } from '../lists.js';
-import { paginate } from '../../pagination/connection.js';
-import { parseConnectionArgs } from '../../pagination/args.js';
-import { listKey } from '../../pagination/cursor.js';
+import { checkRange, huaweiInstanceSegments, huaweiProjectModel, ofSegments, single } from '../lists.js';
 
 function project(ctx: GraphQLContext, source: string): HuaweiProjectModel {
   const hw = ctx.sources.huawei(source);
@@ -24,10 +21,8 @@ function project(ctx: GraphQLContext, source: string): HuaweiProjectModel {
 export const HuaweiProject: HuaweiProjectResolvers = {
   id: (p) => encodeId({ type: 'HuaweiProject', source: p.source }),
   // The project's own instances: DCS then RDS; a failing service fails the field.
-  instances: (p, { providers, ...args }, ctx) => {
-    const key = listKey(['HuaweiProject.instances', p.source, providers ?? null]);
-    return paginate(parseConnectionArgs(args, key), huaweiInstanceSegments(ctx, p.source, { providers: providers ?? null }), { list: key });
-  },
+  instances: (p, { providers, ...args }, ctx) =>
+    ofSegments(args, ['HuaweiProject.instances', p.source, providers ?? null], huaweiInstanceSegments(ctx, p.source, { providers: providers ?? null })),
 };
 
 export const DcsInstance: DcsInstanceResolvers = {
