@@ -8,6 +8,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type GraphiQLOptions, type GraphiQLOptionsOrFactory, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
+import { systemClock, type Clock } from './lib/clock.js';
 import { createContext, type GraphQLContext } from './graphql/context.js';
 import { maskError, usePartialErrors, yogaLogger } from './graphql/errors.js';
 import { exampleTabs } from './graphql/examples.js';
@@ -18,11 +19,16 @@ import { Sources } from './sources.js';
 export const MAX_DEPTH = 15;
 
 export interface GatewayOptions {
-  /** GraphiQL's options; default: the example operations, their times relative to each page load. */
-  graphiql?: GraphiQLOptions | false;
+  /** The stack's one notion of "now" (default: the system clock). Tests pass a fixed one. */
+  clock?: Clock;
+  /** GraphiQL's title; its tabs are the example operations, their times from `clock` at each page load. */
+  graphiqlTitle?: string;
+  /** An instance with many backups for the paging example (demo mode knows one). */
+  exampleInstanceId?: string;
 }
 
 export interface Gateway {
+  clock: Clock;
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
   sources: Sources;
   /** Starts an HTTP server on the port (0: ephemeral); returns the GraphQL endpoint URL. */
@@ -31,9 +37,15 @@ export interface Gateway {
 }
 
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
-  const sources = Sources.fromConfig(config);
+  const clock = options.clock ?? systemClock;
+  const sources = Sources.fromConfig(config, clock);
   const graphiql: GraphiQLOptionsOrFactory<Record<string, never>> =
-    config.server.graphiql === false ? false : (options.graphiql ?? (() => ({ title: 'backupql', defaultTabs: exampleTabs() })));
+    config.server.graphiql === false
+      ? false
+      : (): GraphiQLOptions => ({
+          title: options.graphiqlTitle ?? 'backupql',
+          defaultTabs: exampleTabs({ now: clock.now(), ...(options.exampleInstanceId ? { exampleInstanceId: options.exampleInstanceId } : {}) }),
+        });
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema: buildSchema(),
     context: () => createContext(sources),
@@ -58,6 +70,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
 
   let server: Server | undefined;
   return {
+    clock,
     yoga,
     sources,
     async listen(port, host) {

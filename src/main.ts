@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile, type Config } from './config.js';
-import { createGateway } from './gateway.js';
-import { exampleTabs } from './graphql/examples.js';
+import { systemClock } from './lib/clock.js';
+import { createGateway, type GatewayOptions } from './gateway.js';
 import { encodeId } from './graphql/ids.js';
 import { startFleetSimulators, type FleetSimulators } from './simulators/index.js';
 
@@ -21,24 +21,27 @@ async function main(): Promise<void> {
     throw new ConfigError('PORT', [`must be a port number (0-65535); got ${portText}`]);
   }
 
+  // Demo mode and production both run on the real clock; tests inject a fixed one.
+  const clock = systemClock;
   let config: Config;
   let sims: FleetSimulators | undefined;
-  let graphiql;
+  let options: GatewayOptions = { clock };
   if (file) {
     config = await loadConfigFile(file);
   } else {
-    sims = await startFleetSimulators();
+    sims = await startFleetSimulators({ clock });
     config = sims.config();
     // The demo's example: page through the instance with the most backups.
     const project = sims.fleet.huawei.projects[0]!;
     const busiest = [...project.dcs].sort((a, b) => b.backups.length - a.backups.length)[0]!;
-    graphiql = {
-      title: 'backupql (demo fleet)',
-      defaultTabs: exampleTabs({ now: new Date(sims.fleet.now), exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }) }),
+    options = {
+      clock,
+      graphiqlTitle: 'backupql (demo fleet)',
+      exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }),
     };
   }
 
-  const gateway = createGateway(config, graphiql ? { graphiql } : {});
+  const gateway = createGateway(config, options);
   const port = envPort ?? config.server.port ?? DEFAULT_PORT;
   const url = await gateway.listen(port);
   if (sims) {

@@ -3,6 +3,7 @@
  * source's concurrent upstream calls) and its typed clients.
  */
 import { dcsEndpoint, rdsEndpoint, type Config, type HuaweiSourceConfig, type OceanBaseSourceConfig } from './config.js';
+import { systemClock, type Clock } from './lib/clock.js';
 import { HttpTransport } from './lib/http.js';
 import { AkSkAuth, TokenAuth, type HuaweiAuth } from './providers/huawei/auth.js';
 import { DcsClient } from './providers/huawei/dcs-client.js';
@@ -35,8 +36,8 @@ export class Sources {
     for (const source of list) this.byName.set(source.name, source);
   }
 
-  static fromConfig(config: Config): Sources {
-    return new Sources(config.sources.map((s) => (s.provider === 'oceanbase' ? obshellSource(s) : huaweiSource(s))));
+  static fromConfig(config: Config, clock: Clock = systemClock): Sources {
+    return new Sources(config.sources.map((s) => (s.provider === 'oceanbase' ? obshellSource(s, clock) : huaweiSource(s, clock))));
   }
 
   get(name: string): Source | undefined {
@@ -62,13 +63,13 @@ function transportFor(source: { timeoutMs: number; maxConcurrency: number }): Ht
   return new HttpTransport({ timeoutMs: source.timeoutMs, maxConcurrency: source.maxConcurrency });
 }
 
-function obshellSource(config: OceanBaseSourceConfig): ObshellSource {
+function obshellSource(config: OceanBaseSourceConfig, clock: Clock): ObshellSource {
   const transport = transportFor(config);
-  const client = new ObshellClient({ source: config.name, url: config.url, transport, ...(config.password === undefined ? {} : { password: config.password }) });
+  const client = new ObshellClient({ source: config.name, url: config.url, transport, clock, ...(config.password === undefined ? {} : { password: config.password }) });
   return { provider: 'oceanbase', name: config.name, client, transport };
 }
 
-function huaweiSource(config: HuaweiSourceConfig): HuaweiSource {
+function huaweiSource(config: HuaweiSourceConfig, clock: Clock): HuaweiSource {
   const transport = transportFor(config);
   const credentials = config.credentials;
   const auth: HuaweiAuth =
@@ -78,9 +79,10 @@ function huaweiSource(config: HuaweiSourceConfig): HuaweiSource {
           accessKey: credentials.accessKey,
           secretKey: credentials.secretKey,
           projectId: config.projectId,
+          clock,
           ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}),
         });
-  const common = { source: config.name, projectId: config.projectId, auth, transport };
+  const common = { source: config.name, projectId: config.projectId, auth, transport, clock };
   return {
     provider: 'huaweicloud',
     name: config.name,

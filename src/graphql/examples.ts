@@ -114,9 +114,12 @@ query InstanceBackups($id: ID!, $after: String) {
 }
 `;
 
-/** `exampleInstanceId`: an instance with many backups to page through (demo mode knows one). */
-export function exampleTabs(options: { now?: Date; exampleInstanceId?: string } = {}): Tab[] {
-  const now = (options.now ?? new Date()).getTime();
+/**
+ * The tabs, their time variables relative to `now` (the stack's clock, read at each page load).
+ * `exampleInstanceId`: an instance with many backups to page through (demo mode knows one).
+ */
+export function exampleTabs(options: { now: number; exampleInstanceId?: string }): Tab[] {
+  const now = options.now;
   const daysAgo = (days: number) => JSON.stringify({ since: new Date(now - days * 24 * 3_600_000).toISOString() }, null, 2);
   return [
     { query: FLEET_OVERVIEW },

@@ -289,13 +289,13 @@ export interface Fleet {
 
 export interface FleetOptions {
   seed?: number;
-  /** Reference time the history ends at (epoch ms). Default: now, rounded down to the minute. */
-  now?: number;
+  /** Reference time the history ends at (epoch ms), rounded down to the minute. */
+  now: number;
 }
 
-export function generateFleet(options: FleetOptions = {}): Fleet {
+export function generateFleet(options: FleetOptions): Fleet {
   const seed = options.seed ?? DEFAULT_SEED;
-  const now = options.now ?? Math.floor(Date.now() / MINUTE) * MINUTE;
+  const now = Math.floor(options.now / MINUTE) * MINUTE;
   const rng = new Random(seed);
   return {
     seed,

@@ -5,6 +5,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { systemClock, type Clock } from '../lib/clock.js';
 
 export interface SimRequest {
   method: string;
@@ -19,6 +21,7 @@ export interface SimRequest {
   params: Record<string, string>;
   /** Name of the matched route. */
   route: string;
+  /** When the request arrived, by the simulator's clock (epoch ms). */
   receivedAt: number;
 }
 
@@ -59,6 +62,7 @@ export type FaultSpec = FaultAction & {
 };
 
 export interface CallRecord {
+  /** Order of arrival, across every simulator of the process. */
   seq: number;
   /** Route name, or null when no route matched (the simulator answered 404). */
   route: string | null;
@@ -70,6 +74,7 @@ export interface CallRecord {
   status: number | null;
   /** The fault applied instead of (or on top of) the route, if any. */
   fault?: FaultAction['kind'];
+  /** Arrival by the simulator's clock (epoch ms); with a fixed clock, `seq` orders calls. */
   startedAt: number;
   durationMs: number | null;
 }
@@ -81,6 +86,8 @@ export interface SimServerOptions {
   notFound(req: SimRequest): SimResponse;
   /** Added to every request before it is handled. */
   latencyMs?: number;
+  /** The stack's clock: `receivedAt` (what auth timestamps are checked against). Default: the system clock. */
+  clock?: Clock;
 }
 
 interface Compiled {
@@ -94,6 +101,9 @@ interface ActiveFault {
   remaining: number;
 }
 
+/** Shared by every simulator in the process, so call logs of several simulators interleave in order. */
+let callSeq = 0;
+
 export class SimServer {
   readonly name: string;
   latencyMs: number;
@@ -101,11 +111,11 @@ export class SimServer {
   readonly calls: CallRecord[] = [];
   private readonly routes: Compiled[];
   private readonly notFound: SimServerOptions['notFound'];
+  readonly clock: Clock;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private faults: ActiveFault[] = [];
   private nextFaultId = 1;
-  private seq = 0;
   private active = 0;
   private peak = 0;
   private baseUrl: string | null = null;
@@ -114,6 +124,7 @@ export class SimServer {
     this.name = options.name;
     this.latencyMs = options.latencyMs ?? 0;
     this.notFound = options.notFound;
+    this.clock = options.clock ?? systemClock;
     this.routes = options.routes.map((def) => ({ def, segments: def.pattern.split('/') }));
     this.server = createServer((req, res) => {
       void this.dispatch(req, res);
@@ -208,10 +219,11 @@ export class SimServer {
       body,
       params: matched?.params ?? {},
       route: matched?.def.name ?? '',
-      receivedAt: Date.now(),
+      receivedAt: this.clock.now(),
     };
+    const startedPerf = performance.now();
     const record: CallRecord = {
-      seq: ++this.seq,
+      seq: ++callSeq,
       route: matched?.def.name ?? null,
       method,
       path: rawPath,
@@ -230,7 +242,7 @@ export class SimServer {
       finished = true;
       this.active--;
       record.status = status;
-      record.durationMs = Date.now() - record.startedAt;
+      record.durationMs = Math.round(performance.now() - startedPerf);
     };
     res.on('close', () => finish(record.status));
 

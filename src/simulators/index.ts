@@ -4,11 +4,17 @@
  * `npm run simulators`, by demo mode, by tests and by benchmarks.
  */
 import type { Config } from '../config.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 import { generateFleet, type Fleet, type FleetOptions } from './fleet.js';
 import { startHuaweiSimulator, type HuaweiSimulator } from './huawei/server.js';
 import { startObshellSimulator, type ObshellSimulator } from './obshell/server.js';
 
-export interface FleetSimulatorOptions extends FleetOptions {
+export interface FleetSimulatorOptions extends Partial<FleetOptions> {
+  /**
+   * The stack's clock: the fleet's history ends at its "now" (unless `now` or `fleet` is given),
+   * and the simulated servers check auth timestamps against it. Default: the system clock.
+   */
+  clock?: Clock;
   /** A fleet to serve; generated from `seed`/`now` when absent. */
   fleet?: Fleet;
   /** Port of the first obshell agent; the next clusters take the following ports. 0: ephemeral. */
@@ -40,7 +46,8 @@ export interface FleetSimulators {
 }
 
 export async function startFleetSimulators(options: FleetSimulatorOptions = {}): Promise<FleetSimulators> {
-  const fleet = options.fleet ?? generateFleet({ ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.now === undefined ? {} : { now: options.now }) });
+  const clock = options.clock ?? systemClock;
+  const fleet = options.fleet ?? generateFleet({ ...(options.seed === undefined ? {} : { seed: options.seed }), now: options.now ?? clock.now() });
   const host = options.host ?? '127.0.0.1';
   const latencyMs = options.latencyMs ?? 0;
   const obshell: ObshellSimulator[] = [];
@@ -48,13 +55,14 @@ export async function startFleetSimulators(options: FleetSimulatorOptions = {}):
   try {
     for (const [i, cluster] of fleet.oceanbase.entries()) {
       const port = options.obshellPort ? options.obshellPort + i : 0;
-      obshell.push(await startObshellSimulator({ cluster, port, host, latencyMs }));
+      obshell.push(await startObshellSimulator({ cluster, port, host, latencyMs, clock }));
     }
     huawei = await startHuaweiSimulator({
       account: fleet.huawei,
       port: options.huaweiPort ?? 0,
       host,
       latencyMs,
+      clock,
       ...(options.huaweiRateLimit ? { rateLimit: options.huaweiRateLimit } : {}),
     });
   } catch (err) {

@@ -8,7 +8,7 @@ import { encodeId } from '../../src/graphql/ids.js';
 import { startObshellSimulator, type ObshellSimulator } from '../../src/simulators/obshell/server.js';
 import { obBackupStatus } from '../../src/domain/status.js';
 import { generateFleet } from '../../src/simulators/fleet.js';
-import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
+import { FIXED_CLOCK, FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
 describe('an obshell agent older than 4.3.2.0', () => {
   let legacy: ObshellSimulator;
@@ -17,7 +17,7 @@ describe('an obshell agent older than 4.3.2.0', () => {
     // The same cluster as the stack's `ob-hangzhou` (the fleet is deterministic), served in the
     // older style; the gateway's `ob-hangzhou` source points at it.
     const cluster = generateFleet({ now: FIXED_NOW }).oceanbase[0]!;
-    legacy = await startObshellSimulator({ cluster, errorStyle: 'legacy' });
+    legacy = await startObshellSimulator({ cluster, errorStyle: 'legacy', clock: FIXED_CLOCK });
     stack = await startStack({
       configure: (config) => ({
         ...config,

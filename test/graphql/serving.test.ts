@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleTabs } from '../../src/graphql/examples.js';
 import { encodeId } from '../../src/graphql/ids.js';
 import { startFleetSimulators } from '../../src/simulators/index.js';
+import { createGateway } from '../../src/gateway.js';
+import { ManualClock, systemClock } from '../../src/lib/clock.js';
 import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
 describe('GraphiQL and the example operations', () => {
@@ -31,10 +33,27 @@ describe('GraphiQL and the example operations', () => {
     expect(html).not.toMatch(/unpkg\.com|jsdelivr|cdnjs|fonts\.googleapis/);
   });
 
+  it("computes the tabs' time variables from the gateway's clock at each page load", async () => {
+    const clock = new ManualClock(FIXED_NOW);
+    const gateway = createGateway(stack.sims.config(), { clock });
+    try {
+      const since = async () => {
+        const html = await (await gateway.yoga.fetch('http://backupql.test/graphql', { headers: { accept: 'text/html' } })).text();
+        return [...html.matchAll(/\\"since\\": \\"([^"\\]+)\\"/g)].map((m) => m[1]);
+      };
+      const day = 86_400_000;
+      expect(await since()).toEqual([new Date(FIXED_NOW - day).toISOString(), new Date(FIXED_NOW - 7 * day).toISOString()]);
+      clock.advance(3 * day);
+      expect(await since()).toEqual([new Date(FIXED_NOW + 2 * day).toISOString(), new Date(FIXED_NOW - 4 * day).toISOString()]);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('answers every example operation with data and no error', async () => {
     const project = stack.sims.fleet.huawei.projects[0]!;
     const busiest = [...project.dcs].sort((a, b) => b.backups.length - a.backups.length)[0]!;
-    const tabs = exampleTabs({ now: new Date(FIXED_NOW), exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }) });
+    const tabs = exampleTabs({ now: FIXED_NOW, exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }) });
     expect(tabs).toHaveLength(4);
     for (const tab of tabs) {
       const data = ok(await stack.query<Record<string, { totalCount?: number }>>(tab.query!, tab.variables ? JSON.parse(tab.variables) : undefined));
@@ -90,7 +109,8 @@ describe('starting the gateway', { timeout: 60_000 }, () => {
       const dcs = await post(url, '{ instances(first: 1, filter: { providers: [DCS] }) { nodes { ... on DcsInstance { id } } } }');
       const instanceId = (dcs.data as { instances: { nodes: { id: string }[] } }).instances.nodes[0]!.id;
       expect(html).toContain(instanceId);
-      for (const tab of exampleTabs({ exampleInstanceId: instanceId })) {
+      // Demo mode runs on the real clock (its fleet ends "now"), so the tabs are computed the same way.
+      for (const tab of exampleTabs({ now: systemClock.now(), exampleInstanceId: instanceId })) {
         const result = await post(url, tab.query!, tab.variables ? JSON.parse(tab.variables) : undefined);
         expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
         expect(Object.values(result.data ?? {})[0]).toBeTruthy();
@@ -102,7 +122,8 @@ describe('starting the gateway', { timeout: 60_000 }, () => {
   });
 
   it('--config FILE: serves the sources of the file, with ${VAR} from the environment', async () => {
-    const sims = await startFleetSimulators({ now: FIXED_NOW });
+    // A gateway process runs on the real clock (auth timestamps); so do the upstreams it talks to.
+    const sims = await startFleetSimulators({ clock: systemClock });
     const dir = await mkdtemp(join(tmpdir(), 'backupql-'));
     const file = join(dir, 'backupql.yaml');
     const d = sims.describe();

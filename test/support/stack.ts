@@ -5,11 +5,16 @@
 import type { ExecutionResult } from 'graphql';
 import type { Config } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
+import { fixedClock, type Clock } from '../../src/lib/clock.js';
 import { startFleetSimulators, type FleetSimulators } from '../../src/simulators/index.js';
 import type { CallRecord } from '../../src/simulators/harness.js';
 
-/** A fixed reference time, so the fleet (and every expectation drawn from it) is the same each run. */
+/**
+ * The stack's "now": the fleet, the gateway's time windows, auth timestamps and GraphiQL's example
+ * variables all read this one clock, so every run sees the same answers whatever the calendar says.
+ */
 export const FIXED_NOW = Date.parse('2026-11-22T03:00:00.000Z');
+export const FIXED_CLOCK: Clock = fixedClock(FIXED_NOW);
 
 export interface Stack {
   sims: FleetSimulators;
@@ -22,10 +27,11 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { configure?: (config: Config) => Config; credentials?: 'aksk' | 'token' } = {}): Promise<Stack> {
-  const sims = await startFleetSimulators({ now: FIXED_NOW });
+export async function startStack(options: { configure?: (config: Config) => Config; credentials?: 'aksk' | 'token'; clock?: Clock } = {}): Promise<Stack> {
+  const clock = options.clock ?? FIXED_CLOCK;
+  const sims = await startFleetSimulators({ clock });
   const base = sims.config({ credentials: options.credentials ?? 'aksk' });
-  const gateway = createGateway(options.configure ? options.configure(base) : base);
+  const gateway = createGateway(options.configure ? options.configure(base) : base, { clock });
   const servers = [...sims.obshell.map((s) => s.server), sims.huawei.server];
   return {
     sims,
@@ -38,7 +44,7 @@ export async function startStack(options: { configure?: (config: Config) => Conf
       });
       return (await res.json()) as ExecutionResult<T>;
     },
-    calls: () => servers.flatMap((s, i) => s.calls.map((c) => ({ ...c, server: `${s.name}#${i}` }))).sort((a, b) => a.startedAt - b.startedAt),
+    calls: () => servers.flatMap((s, i) => s.calls.map((c) => ({ ...c, server: `${s.name}#${i}` }))).sort((a, b) => a.seq - b.seq),
     clearCalls: () => servers.forEach((s) => s.clearCalls()),
     clearFaults: () => servers.forEach((s) => s.clearFaults()),
     async close() {

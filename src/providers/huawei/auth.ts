@@ -2,6 +2,7 @@
  * The two ways the Huawei API gateway accepts a caller (notes §C): an AK/SK signature
  * (`SDK-HMAC-SHA256`) or an IAM token (`X-Auth-Token`).
  */
+import { systemClock, type Clock } from '../../lib/clock.js';
 import { formatSdkDate, signRequest } from './signer.js';
 
 export interface AuthorizableRequest {
@@ -26,8 +27,8 @@ export interface AkSkAuthOptions {
   securityToken?: string;
   /** Sent as `X-Project-Id`: required for sub-projects and multi-project setups under AK/SK. */
   projectId?: string;
-  /** Clock for `X-Sdk-Date`. */
-  now?: () => Date;
+  /** Clock for `X-Sdk-Date`. Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -41,7 +42,7 @@ export class AkSkAuth implements HuaweiAuth {
   private readonly secretKey: string;
   private readonly securityToken: string | undefined;
   private readonly projectId: string | undefined;
-  private readonly now: () => Date;
+  private readonly clock: Clock;
 
   constructor(options: AkSkAuthOptions) {
     if (!options.accessKey || !options.secretKey) throw new Error('AkSkAuth needs an access key and a secret key');
@@ -49,7 +50,7 @@ export class AkSkAuth implements HuaweiAuth {
     this.secretKey = options.secretKey;
     this.securityToken = options.securityToken || undefined;
     this.projectId = options.projectId || undefined;
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     this.secrets = [options.secretKey, options.accessKey, ...(this.securityToken ? [this.securityToken] : [])];
   }
 
@@ -59,7 +60,7 @@ export class AkSkAuth implements HuaweiAuth {
       // Replace, never duplicate, headers we own (a retried request passes through here again).
       if (/^(authorization|host|x-sdk-date|x-project-id|x-security-token)$/i.test(name)) delete headers[name];
     }
-    headers['X-Sdk-Date'] = formatSdkDate(this.now());
+    headers['X-Sdk-Date'] = formatSdkDate(new Date(this.clock.now()));
     headers['Host'] = req.url.host;
     if (this.projectId) headers['X-Project-Id'] = this.projectId;
     if (this.securityToken) headers['X-Security-Token'] = this.securityToken;

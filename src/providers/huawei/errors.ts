@@ -21,6 +21,8 @@ export interface HuaweiCallContext {
   operation: string;
   /** What `redact` hides: SK, AK, token, security token. */
   secrets: readonly string[];
+  /** "Now" (epoch ms), for a `Retry-After` given as an HTTP date. */
+  now: number;
 }
 
 /** Codes meaning "your credentials or their scope were refused". */
@@ -85,7 +87,7 @@ export function errorResponse(ctx: HuaweiCallContext, res: HttpResponse): Upstre
     upstreamCode: upstreamCode === undefined ? undefined : redact(upstreamCode, ctx.secrets),
     upstreamMessage: message === undefined ? undefined : redact(message, ctx.secrets),
     requestId: requestIdOf(ctx, res, body.requestId),
-    retryAfterSeconds: retryAfterSeconds(headerValue(res.headers, 'retry-after')),
+    retryAfterSeconds: retryAfterSeconds(headerValue(res.headers, 'retry-after'), ctx.now),
     detail: body.json ? undefined : 'error answer without a JSON body',
   });
 }
@@ -134,7 +136,7 @@ function requestIdOf(ctx: HuaweiCallContext, res: HttpResponse, fromBody: string
 }
 
 /** `Retry-After`: delay-seconds, or an HTTP date. */
-export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
+export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { BadInputError } from '../../errors.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
 import { TransportError, type HttpResponse, type HttpTransport } from '../../lib/http.js';
 import { parseJsonLossless } from '../../lib/json.js';
 import type { HuaweiAuth } from './auth.js';
@@ -19,7 +20,7 @@ export interface HuaweiClientOptions {
   auth: HuaweiAuth;
   transport: HttpTransport;
   /** Clock for values the client computes (RDS open time ranges). Default: the system clock. */
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export type QueryParams = ReadonlyArray<readonly [name: string, value: string | number | undefined]>;
@@ -48,7 +49,7 @@ export interface GetCall<T> {
 
 export class HuaweiApi {
   readonly projectId: string;
-  readonly now: () => Date;
+  private readonly clock: Clock;
   private readonly base: URL;
 
   constructor(
@@ -57,7 +58,7 @@ export class HuaweiApi {
     private readonly version: 'v2' | 'v3',
   ) {
     this.projectId = validateProjectId(options.projectId);
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     let base: URL;
     try {
       base = new URL(options.endpoint);
@@ -69,6 +70,10 @@ export class HuaweiApi {
       throw new BadInputError(`${provider} endpoint must not carry a query, fragment or user info`, 'endpoint');
     }
     this.base = base;
+  }
+
+  now(): Date {
+    return new Date(this.clock.now());
   }
 
   url(segments: readonly string[], query: QueryParams = []): URL {
@@ -84,6 +89,7 @@ export class HuaweiApi {
       provider: this.provider,
       operation: call.operation,
       secrets: this.options.auth.secrets,
+      now: this.clock.now(),
     };
     const url = this.url(call.segments, call.query);
     const headers: Record<string, string> = {};

@@ -7,6 +7,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { BadInputError, redact, UpstreamError, type UpstreamErrorCode } from '../../errors.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
 import { TransportError, type HttpResponse, type HttpTransport } from '../../lib/http.js';
 import { parseJsonLossless } from '../../lib/json.js';
 import { buildAuthHeader, importAgentPublicKey } from './auth.js';
@@ -38,6 +39,8 @@ export interface ObshellClientOptions {
   transport: HttpTransport;
   /** `Ts` = now + lifetime (seconds); default 60, as both SDKs (notes §4.2). */
   authLifetimeSeconds?: number;
+  /** Clock for `Ts`. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface ObBackupJobsQuery {
@@ -90,6 +93,7 @@ export class ObshellClient {
   private readonly password: string;
   private readonly transport: HttpTransport;
   private readonly authLifetimeSeconds: number;
+  private readonly clock: Clock;
   /** The agent's public key, fetched once and shared by concurrent callers. */
   private publicKey: Promise<KeyObject> | undefined;
 
@@ -102,6 +106,7 @@ export class ObshellClient {
     this.password = options.password ?? '';
     this.transport = options.transport;
     this.authLifetimeSeconds = options.authLifetimeSeconds ?? 60;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** `GET /api/v1/info`: identity, versions, `startAt` (no auth). */
@@ -302,7 +307,7 @@ export class ObshellClient {
 
   private authHeader(spec: CallSpec, uri: string, publicKey: KeyObject): string {
     try {
-      const expiresAt = Math.floor(Date.now() / 1000) + this.authLifetimeSeconds;
+      const expiresAt = Math.floor(this.clock.now() / 1000) + this.authLifetimeSeconds;
       return buildAuthHeader({ password: this.password, uri, expiresAt, publicKey }).header;
     } catch {
       throw this.error(spec, { code: 'UPSTREAM_ERROR', detail: "the auth header cannot be encrypted with the agent's public key" });

@@ -11,6 +11,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { performance } from 'node:perf_hooks';
 import type { SimRequest, SimResponse } from '../harness.js';
 import type { HuaweiAccountSim } from '../fleet.js';
+import type { Clock } from '../../lib/clock.js';
 import { stringifyJson } from '../../lib/json.js';
 import { JSON_HEADERS, utcFromFields } from './params.js';
 
@@ -25,8 +26,8 @@ export type ServiceHandler = (req: SimRequest, caller: Caller) => SimResponse;
 
 export interface GatewayOptions {
   account: HuaweiAccountSim;
-  /** Gateway clock, epoch ms: what `X-Sdk-Date` is checked against. */
-  now: () => number;
+  /** Gateway clock: what `X-Sdk-Date` is checked against. */
+  clock: Clock;
   rateLimit?: { requestsPerSecond: number; burst?: number };
 }
 
@@ -113,7 +114,7 @@ export class Gateway {
     // Step 5: the signed date must be within 15 minutes of gateway time. The exact upstream message
     // is not documented for IAM auth (notes, Uncertainties 10); this mirrors APIG's app-auth wording.
     const signedAt = parseSdkDate(sdkDate);
-    const now = this.options.now();
+    const now = this.options.clock.now();
     if (signedAt === undefined || Math.abs(now - signedAt) > MAX_CLOCK_SKEW_MS) {
       return { refusal: `signature expired, signature time:${sdkDate},server time:${sdkDateOf(now)}` };
     }

@@ -4,6 +4,7 @@
  * `dcs.listBackups`, `rds.listInstances`, `rds.listBackups`; faults, latency and the call log come
  * from `SimServer`.
  */
+import { systemClock, type Clock } from '../../lib/clock.js';
 import type { HuaweiAccountSim } from '../fleet.js';
 import { SimServer } from '../harness.js';
 import { dcsRoutes } from './dcs.js';
@@ -15,8 +16,8 @@ export interface HuaweiSimulatorOptions {
   latencyMs?: number;
   /** Per credential (AK, or token); absent → unlimited. `burst` defaults to ceil(requestsPerSecond). */
   rateLimit?: { requestsPerSecond: number; burst?: number };
-  /** Gateway clock, epoch ms (the `X-Sdk-Date` check). Default: `Date.now`. */
-  now?: () => number;
+  /** The stack's clock (the `X-Sdk-Date` check). Default: the system clock. */
+  clock?: Clock;
   /** Default 0 (ephemeral). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -33,7 +34,7 @@ export interface HuaweiSimulator {
 export function createHuaweiServer(options: HuaweiSimulatorOptions): SimServer {
   const gateway = new Gateway({
     account: options.account,
-    now: options.now ?? Date.now,
+    clock: options.clock ?? systemClock,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   return new SimServer({

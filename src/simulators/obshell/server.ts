@@ -8,6 +8,7 @@
  *   HeaderDecrypt (every route, unknown ones too) → Verify (protected routes) → handler.
  */
 import { randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../../lib/clock.js';
 import { stringifyJson } from '../../lib/json.js';
 import type { ObClusterSim, ObJob, ObTenantSim } from '../fleet.js';
 import { SimServer, type RouteDef, type SimRequest, type SimResponse } from '../harness.js';
@@ -29,6 +30,8 @@ export interface ObshellSimulatorOptions {
   keyBits?: 512 | 1024;
   /** Default 'CLUSTER AGENT'; anything else → Agent.Identify.NotSupportOperation on backup/tenant routes. */
   identity?: string;
+  /** The stack's clock: the `Ts` check and the envelope's `timestamp`. Default: the system clock. */
+  clock?: Clock;
   /** Default 0 (ephemeral). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -100,6 +103,7 @@ class SimulatedAgent implements ObshellSimulator {
       name: 'obshell',
       routes,
       latencyMs: options.latencyMs,
+      clock: options.clock ?? systemClock,
       // gin's NoRoute (unknown path or method) still runs the global HeaderDecrypt middleware.
       notFound: (req) => this.pipeline(req, false, () => ({ error: obErrors.routeNotFound() })),
     });
@@ -171,7 +175,7 @@ class SimulatedAgent implements ObshellSimulator {
   /** The envelope (notes §1), written with `stringifyJson` so bigints stay raw integer literals. */
   private answer(req: SimRequest, outcome: Outcome): SimResponse {
     const traceId = headerValue(req, 'x-obshell-trace-id') || randomBytes(8).toString('hex');
-    const now = Date.now();
+    const now = this.server.clock.now();
     const envelope: Record<string, unknown> = {
       successful: !('error' in outcome),
       timestamp: goRfc3339Nano(now * 1000 + Math.floor(Math.random() * 1000)),

@@ -4,7 +4,7 @@ import { BadInputError } from '../../../src/errors.js';
 import { dcsQueryTime, type DcsClient } from '../../../src/providers/huawei/dcs-client.js';
 import { errorResponse } from '../../../src/providers/huawei/errors.js';
 import type { DcsInstanceSim } from '../../../src/simulators/fleet.js';
-import { jsonOf, startHarness, upstreamError, type Harness } from './helpers.js';
+import { FLEET_NOW, jsonOf, startHarness, upstreamError, type Harness } from './helpers.js';
 
 let h: Harness;
 let dcs: DcsClient;
@@ -12,7 +12,7 @@ let dcs: DcsClient;
 let big: DcsInstanceSim;
 let bigId: string;
 const base = () => `/v2/${h.project.projectId}/instances`;
-const ctx = { source: 'hw-test', provider: 'DCS' as const, operation: 'GET /v2/{project_id}/instances/{instance_id}/backups', secrets: [] };
+const ctx = { source: 'hw-test', provider: 'DCS' as const, operation: 'GET /v2/{project_id}/instances/{instance_id}/backups', secrets: [], now: FLEET_NOW };
 
 beforeAll(async () => {
   h = await startHarness();

@@ -4,9 +4,10 @@
  * skew, unknown routes, project scoping, throttling, request IDs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../../src/lib/clock.js';
 import { AkSkAuth } from '../../../src/providers/huawei/auth.js';
 import { formatSdkDate } from '../../../src/providers/huawei/signer.js';
-import { startHarness, jsonOf, sdkSignedGet, undiciGet, upstreamError, type Harness } from './helpers.js';
+import { FLEET_NOW, startHarness, jsonOf, sdkSignedGet, undiciGet, upstreamError, type Harness } from './helpers.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -178,7 +179,7 @@ describe('refused credentials', () => {
   });
 
   it('stale X-Sdk-Date (> 15 min) is refused; 14 min is accepted', async () => {
-    const skewed = (minutes: number) => h.aksk({ now: () => new Date(Date.now() + minutes * 60_000) });
+    const skewed = (minutes: number) => h.aksk({ clock: fixedClock(FLEET_NOW + minutes * 60_000) });
     for (const minutes of [-16, 16]) {
       const res = await h.raw(path(), skewed(minutes));
       expect(res.status, `${minutes} min`).toBe(401);
@@ -189,11 +190,11 @@ describe('refused credentials', () => {
     for (const minutes of [-14, 14]) expect((await h.raw(path(), skewed(minutes))).status, `${minutes} min`).toBe(200);
   });
 
-  it('the gateway clock is the `now` option', async () => {
+  it('the gateway clock is the `clock` option', async () => {
     const { startHuaweiSimulator } = await import('../../../src/simulators/huawei/server.js');
-    const sim = await startHuaweiSimulator({ account: h.fleet.huawei, now: () => Date.UTC(2024, 1, 1, 12, 5) });
+    const sim = await startHuaweiSimulator({ account: h.fleet.huawei, clock: fixedClock(Date.UTC(2024, 1, 1, 12, 5)) });
     try {
-      const auth = new AkSkAuth({ accessKey: h.fleet.huawei.accessKey, secretKey: h.fleet.huawei.secretKey, now: () => new Date(Date.UTC(2024, 1, 1, 12)) });
+      const auth = new AkSkAuth({ accessKey: h.fleet.huawei.accessKey, secretKey: h.fleet.huawei.secretKey, clock: fixedClock(Date.UTC(2024, 1, 1, 12)) });
       const ok = await h.dcs(auth, { endpoint: sim.url }).listInstances();
       expect(ok.instance_num).toBe(h.project.dcs.length);
       const stale = await upstreamError(h.dcs(h.aksk(), { endpoint: sim.url }).listInstances());

@@ -6,12 +6,16 @@ import { UpstreamError } from '../../../src/errors.js';
 import { AkSkAuth, TokenAuth, type HuaweiAuth } from '../../../src/providers/huawei/auth.js';
 import { DcsClient } from '../../../src/providers/huawei/dcs-client.js';
 import { RdsClient } from '../../../src/providers/huawei/rds-client.js';
+import { fixedClock, type Clock } from '../../../src/lib/clock.js';
+import { formatSdkDate } from '../../../src/providers/huawei/signer.js';
 import { HttpTransport, type HttpResponse } from '../../../src/lib/http.js';
 import { generateFleet, type Fleet } from '../../../src/simulators/fleet.js';
 import { startHuaweiSimulator, type HuaweiSimulator, type HuaweiSimulatorOptions } from '../../../src/simulators/huawei/server.js';
 
 /** 2024-10-12T02:00:00Z: the fleet's history ends here. */
 export const FLEET_NOW = Date.UTC(2024, 9, 12, 2, 0, 0);
+/** Simulator and clients share this clock, so signatures are checked against the same "now". */
+export const CLOCK = fixedClock(FLEET_NOW);
 
 export function fixedFleet(): Fleet {
   return generateFleet({ now: FLEET_NOW });
@@ -25,7 +29,7 @@ export interface Harness {
   aksk(overrides?: Partial<ConstructorParameters<typeof AkSkAuth>[0]>): AkSkAuth;
   token(value?: string): TokenAuth;
   dcs(auth?: HuaweiAuth, options?: { projectId?: string; endpoint?: string; transport?: HttpTransport }): DcsClient;
-  rds(auth?: HuaweiAuth, options?: { projectId?: string; endpoint?: string; transport?: HttpTransport; now?: () => Date }): RdsClient;
+  rds(auth?: HuaweiAuth, options?: { projectId?: string; endpoint?: string; transport?: HttpTransport; clock?: Clock }): RdsClient;
   /** A GET through our transport with the given auth (default: token), answer returned as is. */
   raw(pathAndQuery: string, auth?: HuaweiAuth): Promise<HttpResponse>;
   close(): Promise<void>;
@@ -33,7 +37,7 @@ export interface Harness {
 
 export async function startHarness(options: Partial<HuaweiSimulatorOptions> = {}): Promise<Harness> {
   const fleet = fixedFleet();
-  const sim = await startHuaweiSimulator({ account: fleet.huawei, ...options });
+  const sim = await startHuaweiSimulator({ account: fleet.huawei, clock: CLOCK, ...options });
   const transport = new HttpTransport({ timeoutMs: 5_000 });
   const project = fleet.huawei.projects[0]!;
   const account = fleet.huawei;
@@ -42,10 +46,10 @@ export async function startHarness(options: Partial<HuaweiSimulatorOptions> = {}
     sim,
     transport,
     project,
-    aksk: (overrides = {}) => new AkSkAuth({ accessKey: account.accessKey, secretKey: account.secretKey, projectId: project.projectId, ...overrides }),
+    aksk: (overrides = {}) => new AkSkAuth({ accessKey: account.accessKey, secretKey: account.secretKey, projectId: project.projectId, clock: CLOCK, ...overrides }),
     token: (value = account.token) => new TokenAuth({ token: value }),
     dcs: (auth, o = {}) =>
-      new DcsClient({ source: 'hw-test', projectId: o.projectId ?? project.projectId, endpoint: o.endpoint ?? sim.url, auth: auth ?? h.aksk(), transport: o.transport ?? transport }),
+      new DcsClient({ source: 'hw-test', projectId: o.projectId ?? project.projectId, endpoint: o.endpoint ?? sim.url, auth: auth ?? h.aksk(), transport: o.transport ?? transport, clock: CLOCK }),
     rds: (auth, o = {}) =>
       new RdsClient({
         source: 'hw-test',
@@ -53,7 +57,7 @@ export async function startHarness(options: Partial<HuaweiSimulatorOptions> = {}
         endpoint: o.endpoint ?? sim.url,
         auth: auth ?? h.aksk(),
         transport: o.transport ?? transport,
-        ...(o.now ? { now: o.now } : {}),
+        clock: o.clock ?? CLOCK,
       }),
     raw: async (pathAndQuery, auth = h.token()) => {
       const url = new URL(sim.url + pathAndQuery);
@@ -121,7 +125,8 @@ export function sdkCredential(ak: string, sk: string) {
 
 /**
  * Signs `GET base+path?query` with the official SDK signer and returns the URL (query encoded with
- * `encodeURIComponent`, `+` as `%2B`) and the headers it produced, ready to send.
+ * `encodeURIComponent`, `+` as `%2B`) and the headers it produced, ready to send. The signing
+ * time is the harness clock's (the SDK takes an `X-Sdk-Date` it is given instead of its own clock).
  */
 export function sdkSignedGet(
   base: string,
@@ -131,7 +136,10 @@ export function sdkSignedGet(
   ak: string,
   sk: string,
 ): { url: string; headers: Record<string, string> } {
-  const headers = AKSKSigner.sign({ method: 'GET', endpoint: base + path, queryParams: query, headers: { ...extraHeaders } }, sdkCredential(ak, sk));
+  const headers = AKSKSigner.sign(
+    { method: 'GET', endpoint: base + path, queryParams: query, headers: { ...extraHeaders, 'X-Sdk-Date': formatSdkDate(new Date(CLOCK.now())) } },
+    sdkCredential(ak, sk),
+  );
   const search = Object.entries(query)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');

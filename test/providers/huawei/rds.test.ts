@@ -1,11 +1,12 @@
 /** RdsClient against the simulated RDS v3 APIs over real loopback HTTP. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../src/errors.js';
+import { fixedClock } from '../../../src/lib/clock.js';
 import { errorResponse } from '../../../src/providers/huawei/errors.js';
 import { rdsQueryTime, type RdsClient } from '../../../src/providers/huawei/rds-client.js';
 import type { RdsInstanceSim } from '../../../src/simulators/fleet.js';
 import { parseRdsTime } from '../../../src/simulators/huawei/rds.js';
-import { jsonOf, startHarness, upstreamError, type Harness } from './helpers.js';
+import { FLEET_NOW, jsonOf, startHarness, upstreamError, type Harness } from './helpers.js';
 
 let h: Harness;
 let rds: RdsClient;
@@ -13,7 +14,7 @@ let rds: RdsClient;
 let big: RdsInstanceSim;
 let bigId: string;
 const backups = (query: string) => `/v3/${h.project.projectId}/backups?${query}`;
-const ctx = { source: 'hw-test', provider: 'RDS' as const, operation: 'GET /v3/{project_id}/backups', secrets: [] };
+const ctx = { source: 'hw-test', provider: 'RDS' as const, operation: 'GET /v3/{project_id}/backups', secrets: [], now: FLEET_NOW };
 
 beforeAll(async () => {
   h = await startHarness();
@@ -122,16 +123,15 @@ describe('RDS list backups', () => {
 
   it('with only beginTime the client fills end_time with now + 1 day', async () => {
     const begin = Date.UTC(2024, 9, 1);
-    const before = Date.now();
     const list = await rds.listBackups({ instanceId: bigId, beginTime: new Date(begin) });
-    const sentEnd = parseRdsTime(lastQuery()['end_time']!)!;
     expect(lastQuery()['begin_time']).toBe('2024-10-01T00:00:00+0000');
-    expect(sentEnd).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 24 * 3_600_000 - 1000);
-    expect(list.total_count).toBe(fleetCount(big, begin, Number.MAX_SAFE_INTEGER));
-    // With an injected clock, exactly now + 1 day.
-    const fixed = h.rds(undefined, { now: () => new Date(Date.UTC(2024, 9, 12, 2)) });
-    await fixed.listBackups({ instanceId: bigId, beginTime: new Date(begin) });
+    // The client's clock is the harness's (FLEET_NOW, 2024-10-12T02:00Z): exactly now + 1 day.
     expect(lastQuery()['end_time']).toBe('2024-10-13T02:00:00+0000');
+    expect(list.total_count).toBe(fleetCount(big, begin, Number.MAX_SAFE_INTEGER));
+    // Another clock, another end.
+    const later = h.rds(undefined, { clock: fixedClock(Date.UTC(2024, 9, 20, 5, 30)) });
+    await later.listBackups({ instanceId: bigId, beginTime: new Date(begin) });
+    expect(lastQuery()['end_time']).toBe('2024-10-21T05:30:00+0000');
   });
 
   it('with only endTime the client fills begin_time with 1970-01-01T00:00:00+0000', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../../src/lib/clock.js';
 import { AkSkAuth, TokenAuth } from '../../../src/providers/huawei/auth.js';
 import { formatSdkDate, rfc3986Encode, signRequest } from '../../../src/providers/huawei/signer.js';
 import { AKSKSigner, sdkCredential } from './helpers.js';
@@ -146,7 +147,7 @@ describe('signer details', () => {
 
 describe('auth header builders', () => {
   it('AkSkAuth adds X-Sdk-Date, Host, X-Project-Id, X-Security-Token and signs them all', () => {
-    const auth = new AkSkAuth({ ...CREDS, securityToken: 'temp-security-token', projectId: PROJECT, now: () => new Date(Date.UTC(2024, 1, 1, 12)) });
+    const auth = new AkSkAuth({ ...CREDS, securityToken: 'temp-security-token', projectId: PROJECT, clock: fixedClock(Date.UTC(2024, 1, 1, 12)) });
     const url = new URL(RDS_URL);
     const headers: Record<string, string> = {};
     auth.authorize({ method: 'GET', url, headers, body: '' });
@@ -161,7 +162,7 @@ describe('auth header builders', () => {
   });
 
   it('AkSkAuth without a security token reproduces the derived RDS vector', () => {
-    const auth = new AkSkAuth({ ...CREDS, projectId: PROJECT, now: () => new Date(Date.UTC(2024, 1, 1, 12)) });
+    const auth = new AkSkAuth({ ...CREDS, projectId: PROJECT, clock: fixedClock(Date.UTC(2024, 1, 1, 12)) });
     const headers: Record<string, string> = {};
     auth.authorize({ method: 'GET', url: new URL(RDS_URL), headers, body: '' });
     expect(headers['Authorization']).toBe(

@@ -15,7 +15,7 @@ import {
 } from '../../../src/providers/oceanbase/auth.js';
 import { AgentKeyPair, decodeHeaderJson } from '../../../src/simulators/obshell/crypto.js';
 import { OBSHELL_ROUTES, startObshellSimulator, type ObshellSimulator } from '../../../src/simulators/obshell/server.js';
-import { authHeader, clientFor, currentErrorBody, everything, expectUpstreamError, hangzhou, nowSeconds, raw } from './helpers.js';
+import { CLOCK, authHeader, clientFor, currentErrorBody, everything, expectUpstreamError, hangzhou, nowSeconds, raw } from './helpers.js';
 
 describe('auth.ts building blocks', () => {
   for (const bits of [512, 1024] as const) {
@@ -60,7 +60,7 @@ describe('auth against the simulated agent (current style)', () => {
   const overview = '/api/v1/tenants/overview';
 
   beforeAll(async () => {
-    sim = await startObshellSimulator({ cluster });
+    sim = await startObshellSimulator({ clock: CLOCK, cluster });
     transport = new HttpTransport({ timeoutMs: 5000 });
   });
   afterAll(async () => {
@@ -239,7 +239,7 @@ describe('agents with no password, and with 512-bit keys', () => {
   let transport: HttpTransport;
 
   beforeAll(async () => {
-    [open, old] = await Promise.all([startObshellSimulator({ cluster, password: null }), startObshellSimulator({ cluster, keyBits: 512 })]);
+    [open, old] = await Promise.all([startObshellSimulator({ clock: CLOCK, cluster, password: null }), startObshellSimulator({ clock: CLOCK, cluster, keyBits: 512 })]);
     transport = new HttpTransport({ timeoutMs: 5000 });
   });
   afterAll(async () => {

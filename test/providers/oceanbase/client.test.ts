@@ -7,7 +7,7 @@ import { BadInputError, UpstreamError } from '../../../src/errors.js';
 import { HttpTransport } from '../../../src/lib/http.js';
 import { ObshellClient } from '../../../src/providers/oceanbase/client.js';
 import { OBSHELL_ROUTES, startObshellSimulator, type ObshellSimulator } from '../../../src/simulators/obshell/server.js';
-import { clientFor, currentErrorBody, everything, expectUpstreamError, hangzhou, raw, rawAuthed, tenantOf, withoutJobs } from './helpers.js';
+import { CLOCK, clientFor, currentErrorBody, everything, expectUpstreamError, hangzhou, raw, rawAuthed, tenantOf, withoutJobs } from './helpers.js';
 
 const cluster = hangzhou();
 let sim: ObshellSimulator;
@@ -18,9 +18,9 @@ let client: ObshellClient;
 
 beforeAll(async () => {
   [sim, empty, single] = await Promise.all([
-    startObshellSimulator({ cluster }),
-    startObshellSimulator({ cluster: withoutJobs(cluster) }),
-    startObshellSimulator({ cluster, identity: 'SINGLE' }),
+    startObshellSimulator({ clock: CLOCK, cluster }),
+    startObshellSimulator({ clock: CLOCK, cluster: withoutJobs(cluster) }),
+    startObshellSimulator({ clock: CLOCK, cluster, identity: 'SINGLE' }),
   ]);
   transport = new HttpTransport({ timeoutMs: 5000 });
   client = clientFor(sim, transport);
@@ -269,7 +269,7 @@ describe('errors injected with the real body shape', () => {
   });
 
   it('refused connection → UPSTREAM_UNAVAILABLE (refused)', async () => {
-    const gone = await startObshellSimulator({ cluster });
+    const gone = await startObshellSimulator({ clock: CLOCK, cluster });
     const url = gone.url;
     await gone.close();
     const err = await expectUpstreamError(new ObshellClient({ source: 'ob-test', url, transport }).info(), { code: 'UPSTREAM_UNAVAILABLE', operation: 'GET /api/v1/info' });

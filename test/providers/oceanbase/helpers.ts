@@ -5,6 +5,7 @@
 import { request } from 'undici';
 import { expect } from 'vitest';
 import { UpstreamError } from '../../../src/errors.js';
+import { fixedClock } from '../../../src/lib/clock.js';
 import { HttpTransport } from '../../../src/lib/http.js';
 import { parseJsonLossless } from '../../../src/lib/json.js';
 import { buildAuthHeader, importAgentPublicKey } from '../../../src/providers/oceanbase/auth.js';
@@ -12,8 +13,9 @@ import { ObshellClient, type ObshellClientOptions } from '../../../src/providers
 import { generateFleet, type ObClusterSim } from '../../../src/simulators/fleet.js';
 import type { ObshellSimulator } from '../../../src/simulators/obshell/server.js';
 
-/** 2025-05-10T04:00:00Z: every test sees the same fleet. */
+/** 2025-05-10T04:00:00Z: every test sees the same fleet, and simulators and clients share this clock. */
 export const FIXED_NOW = Date.UTC(2025, 4, 10, 4, 0, 0);
+export const CLOCK = fixedClock(FIXED_NOW);
 
 /** ob-hangzhou: trade (running), billing (failed), analytics (never backed up), crm (completed). */
 export function hangzhou(): ObClusterSim {
@@ -32,11 +34,11 @@ export function tenantOf(cluster: ObClusterSim, name: string) {
 }
 
 export function clientFor(sim: ObshellSimulator, transport: HttpTransport, options: Partial<ObshellClientOptions> = {}): ObshellClient {
-  return new ObshellClient({ source: 'ob-test', url: sim.url, password: sim.cluster.password, transport, ...options });
+  return new ObshellClient({ source: 'ob-test', url: sim.url, password: sim.cluster.password, transport, clock: CLOCK, ...options });
 }
 
 export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
+  return Math.floor(CLOCK.now() / 1000);
 }
 
 /** An `X-OCS-Header` for `uri` under the simulator's current key (each field overridable). */

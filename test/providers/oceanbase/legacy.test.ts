@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpTransport } from '../../../src/lib/http.js';
 import type { ObshellClient } from '../../../src/providers/oceanbase/client.js';
 import { OBSHELL_ROUTES, startObshellSimulator, type ObshellSimulator } from '../../../src/simulators/obshell/server.js';
-import { authHeader, clientFor, everything, expectUpstreamError, hangzhou, raw, rawAuthed, withoutJobs } from './helpers.js';
+import { CLOCK, authHeader, clientFor, everything, expectUpstreamError, hangzhou, raw, rawAuthed, withoutJobs } from './helpers.js';
 
 const cluster = hangzhou();
 let sim: ObshellSimulator;
@@ -17,9 +17,9 @@ let client: ObshellClient;
 
 beforeAll(async () => {
   [sim, empty, single] = await Promise.all([
-    startObshellSimulator({ cluster, errorStyle: 'legacy', keyBits: 512 }),
-    startObshellSimulator({ cluster: withoutJobs(cluster), errorStyle: 'legacy', keyBits: 512 }),
-    startObshellSimulator({ cluster, errorStyle: 'legacy', keyBits: 512, identity: 'SINGLE' }),
+    startObshellSimulator({ clock: CLOCK, cluster, errorStyle: 'legacy', keyBits: 512 }),
+    startObshellSimulator({ clock: CLOCK, cluster: withoutJobs(cluster), errorStyle: 'legacy', keyBits: 512 }),
+    startObshellSimulator({ clock: CLOCK, cluster, errorStyle: 'legacy', keyBits: 512, identity: 'SINGLE' }),
   ]);
   transport = new HttpTransport({ timeoutMs: 5000 });
   client = clientFor(sim, transport);

@@ -8,7 +8,7 @@ import type { ObshellClient } from '../../../src/providers/oceanbase/client.js';
 import type { ObJob } from '../../../src/simulators/fleet.js';
 import { startObshellSimulator, type ObshellSimulator } from '../../../src/simulators/obshell/server.js';
 import { goRfc3339Nano } from '../../../src/simulators/timefmt.js';
-import { clientFor, hangzhou, rawAuthed, tenantOf } from './helpers.js';
+import { CLOCK, clientFor, hangzhou, rawAuthed, tenantOf } from './helpers.js';
 
 const cluster = hangzhou();
 const jobs = tenantOf(cluster, 'trade').jobs; // oldest first; the newest is running
@@ -17,7 +17,7 @@ let transport: HttpTransport;
 let client: ObshellClient;
 
 beforeAll(async () => {
-  sim = await startObshellSimulator({ cluster });
+  sim = await startObshellSimulator({ clock: CLOCK, cluster });
   transport = new HttpTransport({ timeoutMs: 5000 });
   client = clientFor(sim, transport);
 });
