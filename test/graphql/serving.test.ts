@@ -11,7 +11,7 @@ import { exampleTabs } from '../../src/graphql/examples.js';
 import { encodeId } from '../../src/graphql/ids.js';
 import { startFleetSimulators } from '../../src/simulators/index.js';
 import { createGateway } from '../../src/gateway.js';
-import { ManualClock, systemClock } from '../../src/lib/clock.js';
+import { fixedClock, ManualClock, systemClock } from '../../src/lib/clock.js';
 import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
 describe('GraphiQL and the example operations', () => {
@@ -67,6 +67,40 @@ describe('GraphiQL and the example operations', () => {
     expect(new Set(failedData.backupTasks.nodes.map((n) => n.__typename)).size).toBeGreaterThanOrEqual(2);
     const pagingData = ok(await stack.query<{ node: { backups: { totalCount: number } } }>(paging!.query!, JSON.parse(paging!.variables!)));
     expect(pagingData.node.backups.totalCount).toBe(busiest.backups.length);
+  });
+});
+
+describe('the demo fleet and the examples at calendar edges', () => {
+  // Whatever day the stack's clock says, the fleet ends at that "now" and the examples find it:
+  // a year's end, a leap day, a month end, and both DST changes of the US and of Europe (the
+  // agents write UTC+8 times, the schedules are in UTC+8 and UTC).
+  it.each([
+    '2026-12-31T23:59:00.000Z',
+    '2028-02-29T12:00:00.000Z',
+    '2027-04-30T16:30:00.000Z',
+    '2027-03-14T07:00:00.000Z',
+    '2027-11-07T06:00:00.000Z',
+    '2027-03-28T01:00:00.000Z',
+    '2027-10-31T01:00:00.000Z',
+  ])('at %s', async (at) => {
+    const now = Date.parse(at);
+    const edge = await startStack({ clock: fixedClock(now) });
+    try {
+      const html = await (await edge.gateway.yoga.fetch('http://backupql.test/graphql', { headers: { accept: 'text/html' } })).text();
+      expect(html).toContain(new Date(now - 7 * 86_400_000).toISOString());
+      const [, recent, failed] = exampleTabs({ now });
+      const last24h = ok(await edge.query<{ backupTasks: { totalCount: number; nodes: { startedAt: string }[] } }>(recent!.query!, JSON.parse(recent!.variables!)));
+      expect(last24h.backupTasks.totalCount).toBeGreaterThan(20);
+      for (const node of last24h.backupTasks.nodes) {
+        const started = Date.parse(node.startedAt);
+        expect(started).toBeGreaterThanOrEqual(now - 86_400_000);
+        expect(started).toBeLessThanOrEqual(now);
+      }
+      const week = ok(await edge.query<{ backupTasks: { nodes: unknown[] } }>(failed!.query!, JSON.parse(failed!.variables!)));
+      expect(week.backupTasks.nodes.length).toBeGreaterThan(0);
+    } finally {
+      await edge.close();
+    }
   });
 });
 
