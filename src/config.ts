@@ -12,16 +12,14 @@ const sourceName = z
   .regex(/^[a-z0-9-]+$/, 'must be lower-case letters, digits and dashes ([a-z0-9-]+)')
   .max(63, 'must be at most 63 characters');
 
-const httpUrl = z
-  .string()
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL without credentials, query or fragment');
+const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL without credentials, query or fragment');
 
 /** Tuning every source accepts (extensions to the contract). */
 const tuning = {
@@ -98,7 +96,8 @@ const configSchema = z
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
     config.sources.forEach((source, i) => {
-      if (seen.has(source.name)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `"${source.name}" is used by another source; names must be unique` });
+      if (seen.has(source.name))
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `"${source.name}" is used by another source; names must be unique` });
       seen.add(source.name);
     });
   });

@@ -7,11 +7,7 @@
 export type ProviderKind = 'OCEANBASE' | 'DCS' | 'RDS';
 
 /** The `extensions.code` an upstream failure becomes. */
-export type UpstreamErrorCode =
-  | 'UPSTREAM_ERROR'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_AUTH_FAILED'
-  | 'NOT_FOUND';
+export type UpstreamErrorCode = 'UPSTREAM_ERROR' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_AUTH_FAILED' | 'NOT_FOUND';
 
 export interface UpstreamErrorInit {
   code: UpstreamErrorCode;

@@ -65,7 +65,13 @@ function transportFor(source: { timeoutMs: number; maxConcurrency: number }): Ht
 
 function obshellSource(config: OceanBaseSourceConfig, clock: Clock): ObshellSource {
   const transport = transportFor(config);
-  const client = new ObshellClient({ source: config.name, url: config.url, transport, clock, ...(config.password === undefined ? {} : { password: config.password }) });
+  const client = new ObshellClient({
+    source: config.name,
+    url: config.url,
+    transport,
+    clock,
+    ...(config.password === undefined ? {} : { password: config.password }),
+  });
   return { provider: 'oceanbase', name: config.name, client, transport };
 }
 

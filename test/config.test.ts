@@ -76,7 +76,9 @@ describe('configuration file', () => {
     expect(problems('sources: []')).toEqual(['sources: must list at least one source']);
     expect(problems('sources:\n  - name: x\n    provider: mysql\n')[0]).toMatch(/^sources\[0\]\.provider: provider must be "oceanbase" or "huaweicloud"/);
     expect(problems('sources:\n  - name: Bad_Name\n    provider: oceanbase\n    url: http://h:1\n')[0]).toMatch(/^sources\[0\]\.name: must be lower-case/);
-    expect(problems('sources:\n  - name: a\n    provider: oceanbase\n    url: http://h:1\n    pasword: x\n')[0]).toMatch(/^sources\[0\]: Unrecognized key: "pasword"/);
+    expect(problems('sources:\n  - name: a\n    provider: oceanbase\n    url: http://h:1\n    pasword: x\n')[0]).toMatch(
+      /^sources\[0\]: Unrecognized key: "pasword"/,
+    );
     expect(problems('server: [1\n')[0]).toMatch(/^is not valid YAML/);
   });
 });

@@ -1,16 +1,6 @@
 /** The status mapping of contract §5: every provider's words onto one `BackupStatus`. */
 
-export type BackupStatus =
-  | 'PENDING'
-  | 'RUNNING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'CANCELING'
-  | 'CANCELED'
-  | 'DELETING'
-  | 'DELETED'
-  | 'EXPIRED'
-  | 'UNKNOWN';
+export type BackupStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELING' | 'CANCELED' | 'DELETING' | 'DELETED' | 'EXPIRED' | 'UNKNOWN';
 
 /** OceanBase task and job statuses that are phases of a running backup (notes §2.5). */
 const OB_PHASE = /^(BACKUP_[A-Z_]+|BEFORE_BACKUP_LOG|PREPARE_BACKUP_LOG)$/;

@@ -3,7 +3,16 @@
  * merge every source; nested ones read one upstream list. All are paginated by `paginate`.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { BackupModel, HuaweiProjectModel, InstanceModel, ObBackupJobModel, ObClusterModel, ObTenantModel, Provider, TenantModel } from '../domain/models.js';
+import type {
+  BackupModel,
+  HuaweiProjectModel,
+  InstanceModel,
+  ObBackupJobModel,
+  ObClusterModel,
+  ObTenantModel,
+  Provider,
+  TenantModel,
+} from '../domain/models.js';
 import { obJobStatusesFor, type BackupStatus } from '../domain/status.js';
 import { BadInputError, UpstreamError } from '../errors.js';
 import { parseConnectionArgs, type ConnectionArgs } from '../pagination/args.js';
@@ -176,11 +185,7 @@ function obTenantBackups(ctx: GraphQLContext, tenant: ObTenantModel, filter: Bac
 
 /** An obshell answer saying the route itself does not exist (not that a record is missing). */
 function isMissingRoute(error: unknown): boolean {
-  return (
-    error instanceof UpstreamError &&
-    error.httpStatus === 404 &&
-    (error.upstreamCode === 'Common.NotFound' || error.upstreamCode === '1003')
-  );
+  return error instanceof UpstreamError && error.httpStatus === 404 && (error.upstreamCode === 'Common.NotFound' || error.upstreamCode === '1003');
 }
 
 /** Whether a backup passes a filter's statuses and time range (for lists filtered here). */

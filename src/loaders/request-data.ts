@@ -111,18 +111,14 @@ export class RequestData {
     this.dcsInstanceList = memo((source) => {
       const { dcs } = this.hw(source);
       return readAll(
-        offsetLimitList(DCS_MAX_LIMIT, (offset, limit) =>
-          dcs.listInstances({ offset, limit }).then((r) => ({ items: r.instances, total: r.instance_num })),
-        ),
+        offsetLimitList(DCS_MAX_LIMIT, (offset, limit) => dcs.listInstances({ offset, limit }).then((r) => ({ items: r.instances, total: r.instance_num }))),
         DCS_MAX_LIMIT,
       );
     });
     this.rdsInstanceList = memo((source) => {
       const { rds } = this.hw(source);
       return readAll(
-        offsetLimitList(RDS_MAX_LIMIT, (offset, limit) =>
-          rds.listInstances({ offset, limit }).then((r) => ({ items: r.instances, total: r.total_count })),
-        ),
+        offsetLimitList(RDS_MAX_LIMIT, (offset, limit) => rds.listInstances({ offset, limit }).then((r) => ({ items: r.instances, total: r.total_count }))),
         RDS_MAX_LIMIT,
       );
     });
@@ -210,9 +206,7 @@ export class RequestData {
   }
 
   async obBackupJob(source: string, tenantName: string, jobId: number): Promise<ObBackupJobModel | null> {
-    return orNullIfGone(
-      readAll(this.obBackupJobs(source, tenantName, {})).then((jobs) => jobs.find((j) => j.jobId === jobId) ?? null),
-    );
+    return orNullIfGone(readAll(this.obBackupJobs(source, tenantName, {})).then((jobs) => jobs.find((j) => j.jobId === jobId) ?? null));
   }
 
   // ---- Huawei Cloud ------------------------------------------------------------------------------
@@ -264,12 +258,10 @@ export class RequestData {
 
   async rdsBackup(source: string, instanceId: string, backupId: string): Promise<RdsBackupModel | null> {
     return orNullIfGone(
-      this.rdsBackupPage
-        .load({ source, instanceId, offset: 0, limit: 1, since: null, until: null, type: null, backupId })
-        .then((res) => {
-          const found = res.backups.find((b) => b.id === backupId);
-          return found ? toRdsBackup(source, found) : null;
-        }),
+      this.rdsBackupPage.load({ source, instanceId, offset: 0, limit: 1, since: null, until: null, type: null, backupId }).then((res) => {
+        const found = res.backups.find((b) => b.id === backupId);
+        return found ? toRdsBackup(source, found) : null;
+      }),
     );
   }
 }

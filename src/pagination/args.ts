@@ -26,7 +26,10 @@ export function parseConnectionArgs(args: ConnectionArgs, list: string): PageReq
   if (first !== undefined && last !== undefined) {
     throw new BadInputError('Pass `first` or `last`, not both.', 'last');
   }
-  for (const [name, value] of [['first', first], ['last', last]] as const) {
+  for (const [name, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE)) {
       throw new BadInputError(`\`${name}\` must be between 1 and ${MAX_PAGE_SIZE}; got ${value}.`, name);
     }

@@ -45,10 +45,7 @@ export function decodeCursor(cursor: string, list: string, argumentName: string)
     throw new BadInputError(`\`${argumentName}\` is not a valid cursor.`, argumentName);
   }
   if (parsed[1] !== list) {
-    throw new BadInputError(
-      `\`${argumentName}\` is a cursor from another list (another connection, parent or filter).`,
-      argumentName,
-    );
+    throw new BadInputError(`\`${argumentName}\` is a cursor from another list (another connection, parent or filter).`, argumentName);
   }
   return { segment: parsed[2], offset: parsed[3] as number };
 }

@@ -22,10 +22,7 @@ export interface OffsetList<T> {
  * An upstream with offset/limit paging (DCS: up to 1000 a call, RDS: up to 100). A read wider
  * than `maxLimit` costs one call to learn the total, then the rest in parallel.
  */
-export function offsetLimitList<T>(
-  maxLimit: number,
-  fetch: (offset: number, limit: number) => Promise<{ items: T[]; total: number }>,
-): OffsetList<T> {
+export function offsetLimitList<T>(maxLimit: number, fetch: (offset: number, limit: number) => Promise<{ items: T[]; total: number }>): OffsetList<T> {
   return {
     async read(offset, limit) {
       const head = await fetch(offset, Math.min(limit, maxLimit));

@@ -324,8 +324,7 @@ export class SimServer {
   }
 
   private admin(method: string, path: string, body: Buffer, res: ServerResponse): void {
-    const json = (status: number, value: unknown) =>
-      send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+    const json = (status: number, value: unknown) => send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
     try {
       if (path === '/__sim/calls' && method === 'GET') return json(200, { calls: this.calls });
       if (path === '/__sim/calls' && method === 'DELETE') {

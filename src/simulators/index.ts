@@ -97,10 +97,7 @@ export async function startFleetSimulators(options: FleetSimulatorOptions = {}):
             region: p.region,
             dcsEndpoint: hw.url,
             rdsEndpoint: hw.url,
-            credentials:
-              credentials === 'token'
-                ? { token: fleet.huawei.token }
-                : { accessKey: fleet.huawei.accessKey, secretKey: fleet.huawei.secretKey },
+            credentials: credentials === 'token' ? { token: fleet.huawei.token } : { accessKey: fleet.huawei.accessKey, secretKey: fleet.huawei.secretKey },
             ...tuning,
           })),
         ],

@@ -20,13 +20,22 @@ describe('GraphiQL in a browser', { timeout: 90_000 }, () => {
   const outside: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set BACKUPQL_CHROMIUM`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set BACKUPQL_CHROMIUM`);
     stack = await startStack();
     url = await stack.gateway.listen(0, '127.0.0.1');
     browser = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'backupql-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     await browser.route('**/*', (route) => {
       const target = new URL(route.request().url());

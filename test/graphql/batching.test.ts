@@ -19,7 +19,7 @@ describe('batching and de-duplication of upstream calls', () => {
   const routes = () => stack.calls().map((c) => c.route);
   const count = (route: string) => routes().filter((r) => r === route).length;
 
-  it("latestBackup of every tenant of a cluster: one cluster overview call, not one per tenant", async () => {
+  it('latestBackup of every tenant of a cluster: one cluster overview call, not one per tenant', async () => {
     const data = ok(
       await stack.query<{
         instances: {
@@ -47,7 +47,7 @@ describe('batching and de-duplication of upstream calls', () => {
     expect(count('obshell.tenantBackupOverview')).toBe(0);
   });
 
-  it('instance look-ups by ID (node, nodes, a backup\'s instance): one list call per project and service', async () => {
+  it("instance look-ups by ID (node, nodes, a backup's instance): one list call per project and service", async () => {
     const project = stack.sims.fleet.huawei.projects[0]!;
     const dcsIds = project.dcs.slice(0, 5).map((i) => encodeId({ type: 'DcsInstance', source: project.name, instanceId: i.row.instance_id }));
     const rdsIds = project.rds.slice(0, 4).map((i) => encodeId({ type: 'RdsInstance', source: project.name, instanceId: i.row.id }));
@@ -107,7 +107,11 @@ describe('batching and de-duplication of upstream calls', () => {
         { id },
       );
     // (`node(id:)` also lists the project's RDS instances once, to return the instance.)
-    const backupCalls = () => stack.calls().filter((c) => c.route === 'rds.listBackups').map((c) => [c.query.offset, c.query.limit]);
+    const backupCalls = () =>
+      stack
+        .calls()
+        .filter((c) => c.route === 'rds.listBackups')
+        .map((c) => [c.query.offset, c.query.limit]);
     const first = ok(await page('first: 100'));
     expect(backupCalls()).toEqual([['0', '100']]);
     stack.clearCalls();

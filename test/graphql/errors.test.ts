@@ -30,8 +30,18 @@ describe('errors', () => {
       ['negative last', '{ tenants(last: -3) { totalCount } }', undefined, 'last'],
       ['a malformed cursor', '{ instances(after: "not-a-cursor") { totalCount } }', undefined, 'after'],
       ['a malformed ID', '{ node(id: "abc") { id } }', undefined, 'id'],
-      ['a malformed ID among several', 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [encodeId({ type: 'ObCluster', source: 'ob-hangzhou' }), 'x'] }, 'ids'],
-      ['an ID of the wrong type in a filter', 'query($ids: [ID!]) { backupTasks(filter: { instanceIds: $ids }) { totalCount } }', { ids: [encodeId({ type: 'HuaweiProject', source: 'hw-cn-north-4' })] }, 'filter'],
+      [
+        'a malformed ID among several',
+        'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+        { ids: [encodeId({ type: 'ObCluster', source: 'ob-hangzhou' }), 'x'] },
+        'ids',
+      ],
+      [
+        'an ID of the wrong type in a filter',
+        'query($ids: [ID!]) { backupTasks(filter: { instanceIds: $ids }) { totalCount } }',
+        { ids: [encodeId({ type: 'HuaweiProject', source: 'hw-cn-north-4' })] },
+        'filter',
+      ],
       ['an unknown source in a filter', '{ backupTasks(filter: { sources: ["nope"] }) { totalCount } }', undefined, 'filter'],
       ['since after until', '{ backupTasks(filter: { since: "2026-01-02T00:00:00Z", until: "2026-01-01T00:00:00Z" }) { totalCount } }', undefined, 'filter'],
     ];
@@ -68,8 +78,14 @@ describe('errors', () => {
       expect(stack.calls()).toEqual([]);
       const project = stack.sims.fleet.huawei.projects[0]!;
       const [a, b] = project.dcs.map((i) => encodeId({ type: 'DcsInstance', source: project.name, instanceId: i.row.instance_id }));
-      const first = ok(await stack.query<{ node: { backups: { pageInfo: { endCursor: string } } } }>(`{ node(id: "${a}") { ... on DcsInstance { backups(first: 1) { pageInfo { endCursor } } } } }`));
-      const other = await stack.query(`{ node(id: "${b}") { ... on DcsInstance { backups(after: "${first.node.backups.pageInfo.endCursor}") { totalCount } } } }`);
+      const first = ok(
+        await stack.query<{ node: { backups: { pageInfo: { endCursor: string } } } }>(
+          `{ node(id: "${a}") { ... on DcsInstance { backups(first: 1) { pageInfo { endCursor } } } } }`,
+        ),
+      );
+      const other = await stack.query(
+        `{ node(id: "${b}") { ... on DcsInstance { backups(after: "${first.node.backups.pageInfo.endCursor}") { totalCount } } } }`,
+      );
       expect(codes(other.errors)).toEqual(['BAD_USER_INPUT']);
     });
 
@@ -110,7 +126,7 @@ describe('errors', () => {
     });
   });
 
-  it('UPSTREAM_ERROR: an error answer of one instance, with the upstream\'s code, message and request ID', async () => {
+  it("UPSTREAM_ERROR: an error answer of one instance, with the upstream's code, message and request ID", async () => {
     const project = stack.sims.fleet.huawei.projects[0]!;
     const [bad, good] = project.dcs;
     stack.sims.huawei.server.addFault({
@@ -201,7 +217,8 @@ describe('errors', () => {
         ...config,
         sources: config.sources.map((s) => {
           if (s.name === 'ob-hangzhou' && s.provider === 'oceanbase') return { ...s, password: 'Wrong#Password123' };
-          if (s.name === 'hw-cn-north-4' && s.provider === 'huaweicloud') return { ...s, credentials: { accessKey: 'HPUAUNKNOWNKEY0001', secretKey: 'WrongSecretKey-0123456789abcdef' } };
+          if (s.name === 'hw-cn-north-4' && s.provider === 'huaweicloud')
+            return { ...s, credentials: { accessKey: 'HPUAUNKNOWNKEY0001', secretKey: 'WrongSecretKey-0123456789abcdef' } };
           return s;
         }),
       }),
@@ -217,7 +234,14 @@ describe('errors', () => {
       expect(auth).toContainEqual(['instances', 'UPSTREAM_AUTH_FAILED', 'hw-cn-north-4']);
       expect(auth.every(([, code]) => code === 'UPSTREAM_AUTH_FAILED')).toBe(true);
       const text = JSON.stringify(result);
-      for (const secret of ['Wrong#Password123', 'WrongSecretKey-0123456789abcdef', 'HPUAUNKNOWNKEY0001', ...wrong.sims.fleet.oceanbase.map((c) => c.password), wrong.sims.fleet.huawei.secretKey, wrong.sims.fleet.huawei.token]) {
+      for (const secret of [
+        'Wrong#Password123',
+        'WrongSecretKey-0123456789abcdef',
+        'HPUAUNKNOWNKEY0001',
+        ...wrong.sims.fleet.oceanbase.map((c) => c.password),
+        wrong.sims.fleet.huawei.secretKey,
+        wrong.sims.fleet.huawei.token,
+      ]) {
         expect(text).not.toContain(secret);
       }
     } finally {

@@ -30,7 +30,7 @@ describe('an obshell agent older than 4.3.2.0', () => {
     await legacy.close();
   });
 
-  it('lists each tenant\'s latest task in backupTasks, filtered here', async () => {
+  it("lists each tenant's latest task in backupTasks, filtered here", async () => {
     const cluster = stack.sims.fleet.oceanbase[0]!;
     const data = ok(
       await stack.query<{ backupTasks: { totalCount: number; nodes: { __typename: string; providerStatus: string; tenant: { tenantName: string } }[] } }>(

@@ -53,7 +53,10 @@ describe('GraphiQL and the example operations', () => {
   it('answers every example operation with data and no error', async () => {
     const project = stack.sims.fleet.huawei.projects[0]!;
     const busiest = [...project.dcs].sort((a, b) => b.backups.length - a.backups.length)[0]!;
-    const tabs = exampleTabs({ now: FIXED_NOW, exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }) });
+    const tabs = exampleTabs({
+      now: FIXED_NOW,
+      exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }),
+    });
     expect(tabs).toHaveLength(4);
     for (const tab of tabs) {
       const data = ok(await stack.query<Record<string, { totalCount?: number }>>(tab.query!, tab.variables ? JSON.parse(tab.variables) : undefined));
@@ -89,7 +92,9 @@ describe('the demo fleet and the examples at calendar edges', () => {
       const html = await (await edge.gateway.yoga.fetch('http://backupql.test/graphql', { headers: { accept: 'text/html' } })).text();
       expect(html).toContain(new Date(now - 7 * 86_400_000).toISOString());
       const [, recent, failed] = exampleTabs({ now });
-      const last24h = ok(await edge.query<{ backupTasks: { totalCount: number; nodes: { startedAt: string }[] } }>(recent!.query!, JSON.parse(recent!.variables!)));
+      const last24h = ok(
+        await edge.query<{ backupTasks: { totalCount: number; nodes: { startedAt: string }[] } }>(recent!.query!, JSON.parse(recent!.variables!)),
+      );
       expect(last24h.backupTasks.totalCount).toBeGreaterThan(20);
       for (const node of last24h.backupTasks.nodes) {
         const started = Date.parse(node.startedAt);
@@ -197,7 +202,10 @@ describe('starting the gateway', { timeout: 60_000 }, () => {
   it('refuses a bad configuration file at start, naming the field and hiding secrets', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'backupql-'));
     const file = join(dir, 'bad.yaml');
-    await writeFile(file, 'sources:\n  - name: x\n    provider: huaweicloud\n    projectId: nope\n    region: cn-north-4\n    credentials:\n      token: SuperSecretToken1\n      accessKey: A\n');
+    await writeFile(
+      file,
+      'sources:\n  - name: x\n    provider: huaweicloud\n    projectId: nope\n    region: cn-north-4\n    credentials:\n      token: SuperSecretToken1\n      accessKey: A\n',
+    );
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));

@@ -20,7 +20,17 @@ describe('status mapping (contract §5)', () => {
   it('maps every documented upstream status, and anything else to UNKNOWN', () => {
     const ob = { INIT: 'PENDING', DOING: 'RUNNING', COMPLETED: 'SUCCEEDED', FAILED: 'FAILED', CANCELING: 'CANCELING', CANCELED: 'CANCELED' };
     for (const [from, to] of Object.entries(ob)) expect(obBackupStatus(from)).toBe(to);
-    for (const phase of ['BACKUP_SYS_META', 'BACKUP_USER_META', 'BACKUP_META_FINISH', 'BACKUP_DATA_MINOR', 'BACKUP_USER_DATA', 'BACKUP_LOG', 'BACKUP_FUSE_TABLET_META', 'BEFORE_BACKUP_LOG', 'PREPARE_BACKUP_LOG']) {
+    for (const phase of [
+      'BACKUP_SYS_META',
+      'BACKUP_USER_META',
+      'BACKUP_META_FINISH',
+      'BACKUP_DATA_MINOR',
+      'BACKUP_USER_DATA',
+      'BACKUP_LOG',
+      'BACKUP_FUSE_TABLET_META',
+      'BEFORE_BACKUP_LOG',
+      'PREPARE_BACKUP_LOG',
+    ]) {
       expect(obBackupStatus(phase)).toBe('RUNNING');
     }
     const dcs = { waiting: 'PENDING', backuping: 'RUNNING', succeed: 'SUCCEEDED', failed: 'FAILED', expired: 'EXPIRED', deleted: 'DELETED' };
@@ -45,7 +55,10 @@ describe('provider data through GraphQL', () => {
   });
 
   it('describes every type, field, argument, input field and enum value (GraphiQL docs pane)', async () => {
-    interface Described { name: string; description: string | null }
+    interface Described {
+      name: string;
+      description: string | null;
+    }
     type Field = Described & { args?: Described[] };
     const data = ok(
       await stack.query<{ __schema: { types: (Described & { fields: Field[] | null; inputFields: Described[] | null; enumValues: Described[] | null })[] } }>(
@@ -182,7 +195,10 @@ describe('provider data through GraphQL', () => {
 
   it('RDS: KB × 1024 in sizeBytes, +0800 times in UTC, SQL Server databases, open end while building', async () => {
     const project = stack.sims.fleet.huawei.projects[0]!;
-    for (const instance of [project.rds.find((i) => i.backups.some((b) => b.row.status === 'BUILDING'))!, project.rds.find((i) => i.row.datastore.type === 'SQLServer')!]) {
+    for (const instance of [
+      project.rds.find((i) => i.backups.some((b) => b.row.status === 'BUILDING'))!,
+      project.rds.find((i) => i.row.datastore.type === 'SQLServer')!,
+    ]) {
       const id = encodeId({ type: 'RdsInstance', source: project.name, instanceId: instance.row.id });
       const data = ok(
         await stack.query<{ node: { created: string; datastore: unknown; backups: { nodes: Record<string, unknown>[] } } }>(
@@ -243,10 +259,16 @@ describe('provider data through GraphQL', () => {
     const all = [...data.instances.nodes, ...data.tenants.nodes, ...data.backupTasks.nodes];
     const ids = all.map((n) => n.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const back = ok(await stack.query<{ nodes: ({ __typename: string; id: string } | null)[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids }));
+    const back = ok(
+      await stack.query<{ nodes: ({ __typename: string; id: string } | null)[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids }),
+    );
     expect(back.nodes).toEqual(all.map((n) => ({ __typename: n.__typename, id: n.id })));
 
-    const task = ok(await stack.query<{ tenants: { nodes: { latestBackup: { id: string } | null }[] } }>(`{ tenants(first: 100) { nodes { ... on ObTenant { latestBackup { id } } } } }`));
+    const task = ok(
+      await stack.query<{ tenants: { nodes: { latestBackup: { id: string } | null }[] } }>(
+        `{ tenants(first: 100) { nodes { ... on ObTenant { latestBackup { id } } } } }`,
+      ),
+    );
     const taskIds = task.tenants.nodes.flatMap((n) => (n.latestBackup ? [n.latestBackup.id] : []));
     expect(taskIds.length).toBeGreaterThan(3);
     const tasks = ok(await stack.query<{ nodes: { __typename: string }[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }`, { ids: taskIds }));
@@ -257,7 +279,12 @@ describe('provider data through GraphQL', () => {
     const project = stack.sims.fleet.huawei.projects[0]!;
     const gone = [
       encodeId({ type: 'DcsInstance', source: project.name, instanceId: '00000000-0000-4000-8000-000000000000' }),
-      encodeId({ type: 'DcsBackup', source: project.name, instanceId: '00000000-0000-4000-8000-000000000000', backupId: '00000000-0000-4000-8000-000000000001' }),
+      encodeId({
+        type: 'DcsBackup',
+        source: project.name,
+        instanceId: '00000000-0000-4000-8000-000000000000',
+        backupId: '00000000-0000-4000-8000-000000000001',
+      }),
       encodeId({ type: 'RdsInstance', source: project.name, instanceId: `${'0'.repeat(32)}in01` }),
       encodeId({ type: 'RdsBackup', source: project.name, instanceId: `${'0'.repeat(32)}in01`, backupId: `${'0'.repeat(32)}br01` }),
       encodeId({ type: 'ObTenant', source: 'ob-hangzhou', tenantName: 'dropped' }),

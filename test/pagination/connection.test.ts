@@ -166,7 +166,14 @@ describe('paginate over several segments', () => {
     const cursors = [undefined, ...range(all.length)];
     for (const after of cursors) {
       for (const before of cursors) {
-        for (const [first, last] of [[3, undefined], [undefined, 3], [20, undefined], [undefined, 20], [1, undefined], [undefined, 1]] as const) {
+        for (const [first, last] of [
+          [3, undefined],
+          [undefined, 3],
+          [20, undefined],
+          [undefined, 20],
+          [1, undefined],
+          [undefined, 1],
+        ] as const) {
           const segments: Segment<number>[] = parts.map((items, i) => ({ key: segKeys[i]!, list: offsetUpstream(items, 2).list }));
           const request = parseConnectionArgs(
             {
@@ -232,7 +239,11 @@ describe('upstream list adapters', () => {
   it('offset lists split reads wider than the upstream allows', async () => {
     const upstream = offsetUpstream(range(250), 100);
     expect(await readAll(upstream.list)).toEqual(range(250));
-    expect(upstream.calls).toEqual([[0, 100], [100, 100], [200, 50]]);
+    expect(upstream.calls).toEqual([
+      [0, 100],
+      [100, 100],
+      [200, 50],
+    ]);
   });
 
   it('filtered lists read the whole inner list once', async () => {

@@ -7,8 +7,18 @@ import { checkRange, obClusterModel, obJobList, single } from '../lists.js';
 export const ObCluster: ObClusterResolvers = {
   id: (c) => encodeId({ type: 'ObCluster', source: c.source }),
   agent: (c, _args, ctx) => ctx.data.obAgentInfo(c.source),
-  tenants: (c, args, ctx) => single(args, ['ObCluster.tenants', c.source], arrayList(() => ctx.data.obTenants(c.source))),
-  backupOverview: (c, args, ctx) => single(args, ['ObCluster.backupOverview', c.source], arrayList(() => ctx.data.obBackupOverview(c.source))),
+  tenants: (c, args, ctx) =>
+    single(
+      args,
+      ['ObCluster.tenants', c.source],
+      arrayList(() => ctx.data.obTenants(c.source)),
+    ),
+  backupOverview: (c, args, ctx) =>
+    single(
+      args,
+      ['ObCluster.backupOverview', c.source],
+      arrayList(() => ctx.data.obBackupOverview(c.source)),
+    ),
 };
 
 export const ObTenant: ObTenantResolvers = {

@@ -9,12 +9,9 @@ export const Query: QueryResolvers = {
   // Errors in the list are thrown by GraphQL at their item's path (graphql-js completeValue).
   nodes: (_root, { ids }, ctx) => nodes(ctx, ids) as Promise<(NodeModel | null)[]>,
 
-  instances: (_root, { filter, ...args }, ctx, info) =>
-    merged(ctx, info, args, ['instances', filter ?? null], instanceSegments(ctx, filter)),
+  instances: (_root, { filter, ...args }, ctx, info) => merged(ctx, info, args, ['instances', filter ?? null], instanceSegments(ctx, filter)),
 
-  tenants: (_root, { filter, ...args }, ctx, info) =>
-    merged(ctx, info, args, ['tenants', filter ?? null], tenantSegments(ctx, filter)),
+  tenants: (_root, { filter, ...args }, ctx, info) => merged(ctx, info, args, ['tenants', filter ?? null], tenantSegments(ctx, filter)),
 
-  backupTasks: (_root, { filter, ...args }, ctx, info) =>
-    merged(ctx, info, args, ['backupTasks', filter ?? null], backupSegments(ctx, filter)),
+  backupTasks: (_root, { filter, ...args }, ctx, info) => merged(ctx, info, args, ['backupTasks', filter ?? null], backupSegments(ctx, filter)),
 };

@@ -64,10 +64,7 @@ export class AkSkAuth implements HuaweiAuth {
     headers['Host'] = req.url.host;
     if (this.projectId) headers['X-Project-Id'] = this.projectId;
     if (this.securityToken) headers['X-Security-Token'] = this.securityToken;
-    const signed = signRequest(
-      { method: req.method, url: req.url, headers, body: req.body },
-      { accessKey: this.accessKey, secretKey: this.secretKey },
-    );
+    const signed = signRequest({ method: req.method, url: req.url, headers, body: req.body }, { accessKey: this.accessKey, secretKey: this.secretKey });
     headers['Authorization'] = signed.authorization;
   }
 }

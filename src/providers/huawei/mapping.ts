@@ -119,17 +119,13 @@ export function toRdsInstance(source: string, i: RdsInstance): RdsInstanceModel 
     alias: orNull(i.alias),
     type: orNull(i.type),
     region: orNull(i.region),
-    datastore: i.datastore
-      ? { type: i.datastore.type, version: orNull(i.datastore.version), completeVersion: orNull(i.datastore.complete_version) }
-      : null,
+    datastore: i.datastore ? { type: i.datastore.type, version: orNull(i.datastore.version), completeVersion: orNull(i.datastore.complete_version) } : null,
     ha: i.ha ? { replicationMode: orNull(i.ha.replication_mode) } : null,
     nodes: i.nodes
       ? i.nodes.map((n) => ({ id: n.id, name: orNull(n.name), role: orNull(n.role), status: orNull(n.status), availabilityZone: orNull(n.availability_zone) }))
       : null,
     relatedInstance: i.related_instance ? i.related_instance.map((r) => ({ id: r.id, type: orNull(r.type) })) : null,
-    backupStrategy: i.backup_strategy
-      ? { startTime: orNull(i.backup_strategy.start_time), keepDays: orNull(i.backup_strategy.keep_days) }
-      : null,
+    backupStrategy: i.backup_strategy ? { startTime: orNull(i.backup_strategy.start_time), keepDays: orNull(i.backup_strategy.keep_days) } : null,
     backupUsedSpace: orNull(i.backup_used_space),
     storageUsedSpace: orNull(i.storage_used_space),
     privateIps: orNull(i.private_ips),

@@ -59,9 +59,7 @@ export function signRequest(request: SignableRequest, credentials: SigningCreden
   const sdkDate = headers.get('x-sdk-date');
   if (sdkDate === undefined) throw new Error(`${SDK_DATE_HEADER} header is required for signing`);
 
-  const names = (options.signedHeaders ?? [...headers.keys()].filter((name) => !name.includes('_')))
-    .map((name) => name.toLowerCase())
-    .sort();
+  const names = (options.signedHeaders ?? [...headers.keys()].filter((name) => !name.includes('_'))).map((name) => name.toLowerCase()).sort();
   const canonicalHeaders = names
     .map((name) => {
       const value = headers.get(name);
@@ -92,7 +90,10 @@ export function signRequest(request: SignableRequest, credentials: SigningCreden
 
 /** `X-Sdk-Date` value: `YYYYMMDDTHHMMSSZ` in UTC (GO `BasicDateFormat = "20060102T150405Z"`). */
 export function formatSdkDate(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /**
@@ -129,7 +130,12 @@ function canonicalQueryString(search: string): string {
   }
   return [...byKey.keys()]
     .sort()
-    .flatMap((key) => byKey.get(key)!.sort().map((value) => `${rfc3986Encode(key)}=${rfc3986Encode(value)}`))
+    .flatMap((key) =>
+      byKey
+        .get(key)!
+        .sort()
+        .map((value) => `${rfc3986Encode(key)}=${rfc3986Encode(value)}`),
+    )
     .join('&');
 }
 

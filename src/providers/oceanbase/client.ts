@@ -143,8 +143,7 @@ export class ObshellClient {
   async clusterBackupOverview(): Promise<ObBackupTask[]> {
     const spec = { operation: OBSHELL_OPERATIONS.clusterBackupOverview, path: '/api/v1/obcluster/backup/overview', auth: true };
     const isNoTask = (f: ObFailure) =>
-      f.httpStatus === 404 &&
-      ((f.errCode === 'Common.NotFound' && /backup task/i.test(f.message ?? '')) || (f.errCode === undefined && f.legacyCode === 2300));
+      f.httpStatus === 404 && ((f.errCode === 'Common.NotFound' && /backup task/i.test(f.message ?? '')) || (f.errCode === undefined && f.legacyCode === 2300));
     const overview = await this.call(spec, clusterBackupOverviewDataSchema, (f) => (isNoTask(f) ? { value: null } : undefined));
     return overview === null ? [] : overview.statuses;
   }
@@ -279,8 +278,8 @@ export class ObshellClient {
 
   private agentKey(): Promise<KeyObject> {
     if (!this.publicKey) {
-      const pending = this.call({ operation: OBSHELL_OPERATIONS.secret, path: '/api/v1/secret', auth: false }, secretSchema).then(
-        (secret) => this.importKey(secret.public_key),
+      const pending = this.call({ operation: OBSHELL_OPERATIONS.secret, path: '/api/v1/secret', auth: false }, secretSchema).then((secret) =>
+        this.importKey(secret.public_key),
       );
       // A failed fetch is not cached: the next call tries again.
       pending.catch(() => this.forgetKey(pending));

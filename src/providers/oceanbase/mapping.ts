@@ -4,8 +4,7 @@ import { obBackupStatus } from '../../domain/status.js';
 import { nanosToDate, parseUpstreamTime } from '../../lib/time.js';
 import type { ObAgentInfo, ObBackupJob, ObBackupTask, ObTenantOverview } from './wire.js';
 
-const yesNo = (value: string | undefined | null): boolean | null =>
-  value === 'YES' ? true : value === 'NO' ? false : null;
+const yesNo = (value: string | undefined | null): boolean | null => (value === 'YES' ? true : value === 'NO' ? false : null);
 
 export function toAgentInfo(info: ObAgentInfo): ObAgentInfoModel {
   return {

@@ -16,17 +16,13 @@ import { z } from 'zod';
  * gives above 2^53), written out as its decimal string. OceanBase SCNs are ns timestamps (~1.7e18,
  * notes §2.4); a float would lose the last digits.
  */
-export const exactUint64 = z
-  .union([z.number().int().nonnegative(), z.bigint().nonnegative()])
-  .transform((value) => value.toString());
+export const exactUint64 = z.union([z.number().int().nonnegative(), z.bigint().nonnegative()]).transform((value) => value.toString());
 
 /** An int64 counter that only needs to be approximately right (bytes, counts): a plain number. */
 const counter = z.union([z.number(), z.bigint()]).transform((value) => Number(value));
 
 /** Go `time.Time` as JSON: RFC 3339 with optional fraction (`0001-01-01T00:00:00Z` is the zero time). */
-export const goTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, 'not an RFC 3339 time');
+export const goTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, 'not an RFC 3339 time');
 
 // ---- the envelope (notes §1) -----------------------------------------------------------------------
 

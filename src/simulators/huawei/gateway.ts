@@ -103,8 +103,7 @@ export class Gateway {
     const rawQuery = queryStart === -1 ? '' : req.rawUrl.slice(queryStart + 1);
     const payloadHash = header(req, 'x-sdk-content-sha256') ?? sha256Hex(req.body);
     const canonicalRequest =
-      `${req.method}\n${canonicalPath(req.rawPath)}\n${canonicalQuery(rawQuery)}\n` +
-      `${canonicalHeaders.join('')}\n${signedHeaderList}\n${payloadHash}`;
+      `${req.method}\n${canonicalPath(req.rawPath)}\n${canonicalQuery(rawQuery)}\n` + `${canonicalHeaders.join('')}\n${signedHeaderList}\n${payloadHash}`;
     const stringToSign = `SDK-HMAC-SHA256\n${sdkDate}\n${sha256Hex(canonicalRequest)}`;
     const expected = createHmac('sha256', secretKey).update(stringToSign, 'utf8').digest();
 
@@ -247,7 +246,10 @@ function parseSdkDate(value: string): number | undefined {
 }
 
 function sdkDateOf(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(epochMs)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 function header(req: SimRequest, name: string): string | undefined {

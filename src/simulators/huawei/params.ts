@@ -21,7 +21,13 @@ export function json(status: number, body: unknown): SimResponse {
 export function utcFromFields(y: number, mo: number, d: number, h: number, mi: number, s: number): number | undefined {
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   const t = new Date(ms);
-  const same = t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
+  const same =
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    t.getUTCHours() === h &&
+    t.getUTCMinutes() === mi &&
+    t.getUTCSeconds() === s;
   return same ? ms : undefined;
 }
 

@@ -104,7 +104,11 @@ export function decodeHeaderJson(plaintext: Buffer): DecodedHeader {
     value = JSON.parse(text);
   } catch {
     const first = text.trimStart()[0];
-    throw new GoError(first === undefined || '{["-0123456789tfn'.includes(first) ? 'unexpected end of JSON input' : `invalid character '${first}' looking for beginning of value`);
+    throw new GoError(
+      first === undefined || '{["-0123456789tfn'.includes(first)
+        ? 'unexpected end of JSON input'
+        : `invalid character '${first}' looking for beginning of value`,
+    );
   }
   if (value === null) return header;
   if (typeof value !== 'object' || Array.isArray(value)) {

@@ -177,20 +177,37 @@ describe('DCS list backups', () => {
       ['ISO begin_time', () => `${base()}/${bigId}/backups?begin_time=2024-01-01T00:00:00Z`, 400, 'DCS.4800', 'Invalid begin_time in the request.'],
       ['month 13', () => `${base()}/${bigId}/backups?begin_time=20241301000000`, 400, 'DCS.4800', 'Invalid begin_time in the request.'],
       ['30 February', () => `${base()}/${bigId}/backups?end_time=20240230000000`, 400, 'DCS.4800', 'Invalid end_time in the request.'],
-      ['end before begin', () => `${base()}/${bigId}/backups?begin_time=20240201000000&end_time=20240131235959`, 400, 'DCS.4025', 'The end time must be after the start time.'],
+      [
+        'end before begin',
+        () => `${base()}/${bigId}/backups?begin_time=20240201000000&end_time=20240131235959`,
+        400,
+        'DCS.4025',
+        'The end time must be after the start time.',
+      ],
     ];
     it.each(cases)('%s', async (_name, path, status, code, message) => {
       const res = await h.raw(path());
       expect(res.status).toBe(status);
       expect(jsonOf(res)).toEqual({ error_code: code, error_msg: message, error_ext_msg: null });
       const err = errorResponse(ctx, res);
-      expect(err).toMatchObject({ code: status === 404 ? 'NOT_FOUND' : 'UPSTREAM_ERROR', httpStatus: status, upstreamCode: code, upstreamMessage: message, provider: 'DCS' });
+      expect(err).toMatchObject({
+        code: status === 404 ? 'NOT_FOUND' : 'UPSTREAM_ERROR',
+        httpStatus: status,
+        upstreamCode: code,
+        upstreamMessage: message,
+        provider: 'DCS',
+      });
       expect(err.requestId).toBe(res.headers['x-request-id']);
     });
 
     it('an unknown instance through the client is NOT_FOUND', async () => {
       const err = await upstreamError(dcs.listBackups('00000000-0000-4000-8000-000000000000'));
-      expect(err).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, upstreamCode: 'DCS.3022', operation: 'GET /v2/{project_id}/instances/{instance_id}/backups' });
+      expect(err).toMatchObject({
+        code: 'NOT_FOUND',
+        httpStatus: 404,
+        upstreamCode: 'DCS.3022',
+        operation: 'GET /v2/{project_id}/instances/{instance_id}/backups',
+      });
     });
   });
 

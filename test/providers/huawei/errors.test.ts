@@ -33,8 +33,7 @@ function call(service: Service, which: 'instances' | 'backups', auth?: HuaweiAut
   const c = h.rds(auth, o);
   return which === 'instances' ? c.listInstances() : c.listBackups({ instanceId: h.project.rds[0]!.row.id });
 }
-const route = (service: Service, which: 'instances' | 'backups') =>
-  `${service.toLowerCase()}.${which === 'instances' ? 'listInstances' : 'listBackups'}`;
+const route = (service: Service, which: 'instances' | 'backups') => `${service.toLowerCase()}.${which === 'instances' ? 'listInstances' : 'listBackups'}`;
 
 describe('documented error answers (injected as faults) → normalized errors', () => {
   const gw = (code: string, msg: string) => JSON.stringify({ error_msg: msg, error_code: code, request_id: 'body-request-id' });
@@ -44,9 +43,23 @@ describe('documented error answers (injected as faults) → normalized errors', 
     // Gateway, both services.
     ['DCS', 401, 'APIGW.0307', 'The token must be updated.', gw('APIGW.0307', 'The token must be updated.'), 'UPSTREAM_AUTH_FAILED'],
     ['RDS', 401, 'APIGW.0307', 'The token must be updated.', gw('APIGW.0307', 'The token must be updated.'), 'UPSTREAM_AUTH_FAILED'],
-    ['DCS', 403, 'APIGW.0302', 'The IAM user is not authorized to access the API.', gw('APIGW.0302', 'The IAM user is not authorized to access the API.'), 'UPSTREAM_AUTH_FAILED'],
+    [
+      'DCS',
+      403,
+      'APIGW.0302',
+      'The IAM user is not authorized to access the API.',
+      gw('APIGW.0302', 'The IAM user is not authorized to access the API.'),
+      'UPSTREAM_AUTH_FAILED',
+    ],
     ['RDS', 403, 'APIGW.0306', 'API access denied.', gw('APIGW.0306', 'API access denied.'), 'UPSTREAM_AUTH_FAILED'],
-    ['RDS', 401, 'APIGW.0301', 'Incorrect IAM authentication information: AK access failed to reach the limit,forbidden', gw('APIGW.0301', 'Incorrect IAM authentication information: AK access failed to reach the limit,forbidden'), 'UPSTREAM_AUTH_FAILED'],
+    [
+      'RDS',
+      401,
+      'APIGW.0301',
+      'Incorrect IAM authentication information: AK access failed to reach the limit,forbidden',
+      gw('APIGW.0301', 'Incorrect IAM authentication information: AK access failed to reach the limit,forbidden'),
+      'UPSTREAM_AUTH_FAILED',
+    ],
     ['DCS', 429, 'APIGW.0308', 'The throttling threshold has been reached.', gw('APIGW.0308', 'The throttling threshold has been reached.'), 'UPSTREAM_ERROR'],
     // DCS.
     ['DCS', 401, 'DCS.1001', 'Invalid token.', dcs('DCS.1001', 'Invalid token.'), 'UPSTREAM_AUTH_FAILED'],
@@ -54,18 +67,46 @@ describe('documented error answers (injected as faults) → normalized errors', 
     ['DCS', 401, 'DCS.1003', 'No token in the request.', dcs('DCS.1003', 'No token in the request.'), 'UPSTREAM_AUTH_FAILED'],
     ['DCS', 403, 'DCS.2003', 'The role does not have the permission.', dcs('DCS.2003', 'The role does not have the permission.'), 'UPSTREAM_AUTH_FAILED'],
     ['DCS', 403, 'DCS.3003', 'The role does not have the permission.', dcs('DCS.3003', 'The role does not have the permission.'), 'UPSTREAM_AUTH_FAILED'],
-    ['DCS', 403, 'DCS.2007', 'Policy does not allow dcs:instance:list to be performed.', dcs('DCS.2007', 'Policy does not allow dcs:instance:list to be performed.'), 'UPSTREAM_AUTH_FAILED'],
+    [
+      'DCS',
+      403,
+      'DCS.2007',
+      'Policy does not allow dcs:instance:list to be performed.',
+      dcs('DCS.2007', 'Policy does not allow dcs:instance:list to be performed.'),
+      'UPSTREAM_AUTH_FAILED',
+    ],
     ['DCS', 500, 'DCS.5078', 'Query backup record failed.', dcs('DCS.5078', 'Query backup record failed.'), 'UPSTREAM_ERROR'],
     ['DCS', 400, 'DCS.4062', 'Invalid limit parameter in the request.', dcs('DCS.4062', 'Invalid limit parameter in the request.'), 'UPSTREAM_ERROR'],
     ['DCS', 404, 'DCS.4001', 'The requested URL does not exist.', dcs('DCS.4001', 'The requested URL does not exist.'), 'UPSTREAM_ERROR'],
-    ['DCS', 404, '111404022', 'This DCS instance does not exist.', JSON.stringify({ error: { code: '111404022', message: 'This DCS instance does not exist.' } }), 'NOT_FOUND'],
+    [
+      'DCS',
+      404,
+      '111404022',
+      'This DCS instance does not exist.',
+      JSON.stringify({ error: { code: '111404022', message: 'This DCS instance does not exist.' } }),
+      'NOT_FOUND',
+    ],
     // RDS.
-    ['RDS', 409, 'DBS.200011', 'Another operation is being performed on the DB instance or the DB instance is faulty.', rds('DBS.200011', 'Another operation is being performed on the DB instance or the DB instance is faulty.'), 'UPSTREAM_ERROR'],
+    [
+      'RDS',
+      409,
+      'DBS.200011',
+      'Another operation is being performed on the DB instance or the DB instance is faulty.',
+      rds('DBS.200011', 'Another operation is being performed on the DB instance or the DB instance is faulty.'),
+      'UPSTREAM_ERROR',
+    ],
     ['RDS', 500, 'DBS.108000', 'Server failure.', rds('DBS.108000', 'Server failure.'), 'UPSTREAM_ERROR'],
     ['RDS', 500, 'DBS.108005', 'Server failure.', rds('DBS.108005', 'Server failure.'), 'UPSTREAM_ERROR'],
     ['RDS', 400, 'DBS.280001', 'Parameter error.', rds('DBS.280001', 'Parameter error.'), 'UPSTREAM_ERROR'],
     ['RDS', 403, 'DBS.280056', 'Invalid token.', rds('DBS.280056', 'Invalid token.'), 'UPSTREAM_AUTH_FAILED'],
-    ['RDS', 403, 'DBS.200010', 'The DB instance ID or user ID may be null, or the operation is not authorized.', rds('DBS.200010', 'The DB instance ID or user ID may be null, or the operation is not authorized.'), 'UPSTREAM_AUTH_FAILED'],
+    [
+      'RDS',
+      403,
+      'DBS.200010',
+      'The DB instance ID or user ID may be null, or the operation is not authorized.',
+      rds('DBS.200010', 'The DB instance ID or user ID may be null, or the operation is not authorized.'),
+      'UPSTREAM_AUTH_FAILED',
+    ],
     ['RDS', 403, 'DBS.200044', 'Resource not found or permission denied.', rds('DBS.200044', 'Resource not found or permission denied.'), 'UPSTREAM_ERROR'],
     ['RDS', 404, 'DBS.200045', 'The DB instance does not exist.', rds('DBS.200045', 'The DB instance does not exist.'), 'NOT_FOUND'],
     ['RDS', 404, 'DBS.200408', 'The DB instance does not exist.', rds('DBS.200408', 'The DB instance does not exist.'), 'NOT_FOUND'],
@@ -74,7 +115,14 @@ describe('documented error answers (injected as faults) → normalized errors', 
   ];
 
   it.each(cases)('%s %i %s', async (service, status, code, message, body, expected) => {
-    h.sim.server.addFault({ route: route(service, 'backups'), kind: 'status', status, body, headers: { 'x-request-id': 'hdr-request-id', 'retry-after': '7' }, times: 1 });
+    h.sim.server.addFault({
+      route: route(service, 'backups'),
+      kind: 'status',
+      status,
+      body,
+      headers: { 'x-request-id': 'hdr-request-id', 'retry-after': '7' },
+      times: 1,
+    });
     const err = await upstreamError(call(service, 'backups'));
     expect(err).toMatchObject({
       code: expected,
@@ -90,9 +138,20 @@ describe('documented error answers (injected as faults) → normalized errors', 
   });
 
   it('request_id comes from the body when the X-Request-Id header is absent', async () => {
-    h.sim.server.addFault({ route: 'rds.listInstances', kind: 'status', status: 429, body: gw('APIGW.0308', 'The throttling threshold has been reached.'), times: 1 });
+    h.sim.server.addFault({
+      route: 'rds.listInstances',
+      kind: 'status',
+      status: 429,
+      body: gw('APIGW.0308', 'The throttling threshold has been reached.'),
+      times: 1,
+    });
     const err = await upstreamError(call('RDS', 'instances'));
-    expect(err).toMatchObject({ code: 'UPSTREAM_ERROR', requestId: 'body-request-id', retryAfterSeconds: undefined, operation: 'GET /v3/{project_id}/instances' });
+    expect(err).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      requestId: 'body-request-id',
+      retryAfterSeconds: undefined,
+      operation: 'GET /v3/{project_id}/instances',
+    });
   });
 
   it('a 401 with an unknown code or no JSON body is still an auth failure', async () => {
@@ -102,7 +161,14 @@ describe('documented error answers (injected as faults) → normalized errors', 
   });
 
   it('a 5xx with an HTML body is UPSTREAM_ERROR', async () => {
-    h.sim.server.addFault({ route: 'dcs.listBackups', kind: 'status', status: 502, body: '<html><body>Bad Gateway</body></html>', headers: { 'content-type': 'text/html' }, times: 1 });
+    h.sim.server.addFault({
+      route: 'dcs.listBackups',
+      kind: 'status',
+      status: 502,
+      body: '<html><body>Bad Gateway</body></html>',
+      headers: { 'content-type': 'text/html' },
+      times: 1,
+    });
     const err = await upstreamError(call('DCS', 'backups'));
     expect(err).toMatchObject({ code: 'UPSTREAM_ERROR', httpStatus: 502, upstreamCode: undefined });
     expect(err.message).toContain('Bad Gateway');

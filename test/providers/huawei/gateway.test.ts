@@ -108,7 +108,14 @@ describe('requests signed by the official SDK signer', () => {
 
   it('is refused with a body byte the signature did not cover (body hash)', async () => {
     const instance = h.project.dcs[0]!.row.instance_id;
-    const { url, headers } = sdkSignedGet(h.sim.url, `/v2/${h.project.projectId}/instances/${instance}/backups`, {}, {}, h.fleet.huawei.accessKey, h.fleet.huawei.secretKey);
+    const { url, headers } = sdkSignedGet(
+      h.sim.url,
+      `/v2/${h.project.projectId}/instances/${instance}/backups`,
+      {},
+      {},
+      h.fleet.huawei.accessKey,
+      h.fleet.huawei.secretKey,
+    );
     const { request } = await import('undici');
     const withBody = await request(url, { method: 'GET', headers, body: 'x' });
     expect(withBody.statusCode).toBe(401);
@@ -215,7 +222,7 @@ describe('routes and projects', () => {
     expect(err).toMatchObject({ code: 'UPSTREAM_ERROR', httpStatus: 404, upstreamCode: 'APIGW.0101' });
   });
 
-  it("a project the account does not have: DCS 401 DCS.1004, RDS 403 DBS.200010 → UPSTREAM_AUTH_FAILED", async () => {
+  it('a project the account does not have: DCS 401 DCS.1004, RDS 403 DBS.200010 → UPSTREAM_AUTH_FAILED', async () => {
     const other = 'ffffffffffffffffffffffffffffffff';
     const dcsRes = await h.raw(`/v2/${other}/instances`);
     expect(dcsRes.status).toBe(401);
@@ -282,7 +289,12 @@ describe('throttling (per credential token bucket)', () => {
     expect(body['request_id']).toBe(res.headers['x-request-id']);
 
     const err = await upstreamError(t.dcs(t.aksk()).listInstances());
-    expect(err).toMatchObject({ code: 'UPSTREAM_ERROR', httpStatus: 429, upstreamCode: 'APIGW.0308', upstreamMessage: 'The throttling threshold has been reached.' });
+    expect(err).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      httpStatus: 429,
+      upstreamCode: 'APIGW.0308',
+      upstreamMessage: 'The throttling threshold has been reached.',
+    });
     expect(err.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(err.requestId).toMatch(/^[0-9a-f]{32}$/);
 

@@ -46,10 +46,18 @@ export async function startHarness(options: Partial<HuaweiSimulatorOptions> = {}
     sim,
     transport,
     project,
-    aksk: (overrides = {}) => new AkSkAuth({ accessKey: account.accessKey, secretKey: account.secretKey, projectId: project.projectId, clock: CLOCK, ...overrides }),
+    aksk: (overrides = {}) =>
+      new AkSkAuth({ accessKey: account.accessKey, secretKey: account.secretKey, projectId: project.projectId, clock: CLOCK, ...overrides }),
     token: (value = account.token) => new TokenAuth({ token: value }),
     dcs: (auth, o = {}) =>
-      new DcsClient({ source: 'hw-test', projectId: o.projectId ?? project.projectId, endpoint: o.endpoint ?? sim.url, auth: auth ?? h.aksk(), transport: o.transport ?? transport, clock: CLOCK }),
+      new DcsClient({
+        source: 'hw-test',
+        projectId: o.projectId ?? project.projectId,
+        endpoint: o.endpoint ?? sim.url,
+        auth: auth ?? h.aksk(),
+        transport: o.transport ?? transport,
+        clock: CLOCK,
+      }),
     rds: (auth, o = {}) =>
       new RdsClient({
         source: 'hw-test',
@@ -113,7 +121,10 @@ export function everythingIn(err: unknown): string {
 // ---- the official SDK's signer, as another implementation of the algorithm --------------------
 
 interface SdkSigner {
-  sign(request: { method: string; endpoint: string; queryParams: Record<string, unknown>; headers: Record<string, string>; data?: unknown }, credential: { getAk(): string; getSk(): string }): Record<string, string>;
+  sign(
+    request: { method: string; endpoint: string; queryParams: Record<string, unknown>; headers: Record<string, string>; data?: unknown },
+    credential: { getAk(): string; getSk(): string },
+  ): Record<string, string>;
 }
 
 const require = createRequire(import.meta.url);
@@ -147,7 +158,10 @@ export function sdkSignedGet(
 }
 
 /** Sends a GET with undici directly (no transport, no client). */
-export async function undiciGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, unknown> | undefined }> {
+export async function undiciGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, unknown> | undefined }> {
   const res = await request(url, { method: 'GET', headers });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };

@@ -78,7 +78,7 @@ describe('RDS list backups', () => {
   it('pages over an instance with more than 250 backups, visiting each exactly once (newest first)', async () => {
     expect(big.backups.length).toBeGreaterThan(250);
     const seen: string[] = [];
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const page = await rds.listBackups({ instanceId: bigId, offset, limit: 100 });
       expect(page.total_count).toBe(big.backups.length);
       seen.push(...page.backups.map((b) => b.id));
@@ -172,10 +172,28 @@ describe('RDS list backups', () => {
       ['limit 101', () => backups(`instance_id=${bigId}&limit=101`), 400, 'DBS.200001', 'Parameter error.'],
       ['negative offset', () => backups(`instance_id=${bigId}&offset=-1`), 400, 'DBS.200001', 'Parameter error.'],
       ['bad backup_type', () => backups(`instance_id=${bigId}&backup_type=full`), 400, 'DBS.200001', 'Parameter error.'],
-      ['end equal to begin', () => backups(`instance_id=${bigId}&begin_time=2024-09-01T00:00:00Z&end_time=2024-09-01T00:00:00Z`), 400, 'DBS.200001', 'Parameter error.'],
-      ['end before begin', () => backups(`instance_id=${bigId}&begin_time=2024-09-02T00:00:00Z&end_time=2024-09-01T00:00:00Z`), 400, 'DBS.200001', 'Parameter error.'],
+      [
+        'end equal to begin',
+        () => backups(`instance_id=${bigId}&begin_time=2024-09-01T00:00:00Z&end_time=2024-09-01T00:00:00Z`),
+        400,
+        'DBS.200001',
+        'Parameter error.',
+      ],
+      [
+        'end before begin',
+        () => backups(`instance_id=${bigId}&begin_time=2024-09-02T00:00:00Z&end_time=2024-09-01T00:00:00Z`),
+        400,
+        'DBS.200001',
+        'Parameter error.',
+      ],
       // A raw `+` decodes to a space (notes B.1): the offset is lost and the time is invalid.
-      ['raw + in the offset', () => backups(`instance_id=${bigId}&begin_time=2024-09-01T00:00:00+0800&end_time=2024-09-02T00:00:00+0800`), 400, 'DBS.200001', 'Parameter error.'],
+      [
+        'raw + in the offset',
+        () => backups(`instance_id=${bigId}&begin_time=2024-09-01T00:00:00+0800&end_time=2024-09-02T00:00:00+0800`),
+        400,
+        'DBS.200001',
+        'Parameter error.',
+      ],
       ['unknown instance', () => backups('instance_id=00000000000000000000000000000000in01'), 404, 'DBS.200002', 'The DB instance does not exist.'],
     ];
     it.each(cases)('%s', async (_name, path, status, code, message) => {
@@ -183,7 +201,13 @@ describe('RDS list backups', () => {
       expect(res.status).toBe(status);
       expect(jsonOf(res)).toEqual({ error_code: code, error_msg: message });
       const err = errorResponse(ctx, res);
-      expect(err).toMatchObject({ code: status === 404 ? 'NOT_FOUND' : 'UPSTREAM_ERROR', httpStatus: status, upstreamCode: code, upstreamMessage: message, provider: 'RDS' });
+      expect(err).toMatchObject({
+        code: status === 404 ? 'NOT_FOUND' : 'UPSTREAM_ERROR',
+        httpStatus: status,
+        upstreamCode: code,
+        upstreamMessage: message,
+        provider: 'RDS',
+      });
       expect(err.requestId).toBe(res.headers['x-request-id']);
     });
 
@@ -203,7 +227,11 @@ describe('RDS list backups', () => {
       ['limit 0', () => rds.listBackups({ instanceId: bigId, limit: 0 }), 'limit'],
       ['limit 101', () => rds.listBackups({ instanceId: bigId, limit: 101 }), 'limit'],
       ['negative offset', () => rds.listBackups({ instanceId: bigId, offset: -5 }), 'offset'],
-      ['end not after begin', () => rds.listBackups({ instanceId: bigId, beginTime: new Date(Date.UTC(2024, 0, 1)), endTime: new Date(Date.UTC(2024, 0, 1)) }), 'endTime'],
+      [
+        'end not after begin',
+        () => rds.listBackups({ instanceId: bigId, beginTime: new Date(Date.UTC(2024, 0, 1)), endTime: new Date(Date.UTC(2024, 0, 1)) }),
+        'endTime',
+      ],
       ['end before 1970 (open begin)', () => rds.listBackups({ instanceId: bigId, endTime: new Date(-1000) }), 'endTime'],
       ['instances: limit 101', () => rds.listInstances({ limit: 101 }), 'limit'],
       ['instances: bad id', () => rds.listInstances({ id: '../x' }), 'id'],

@@ -121,12 +121,19 @@ describe('signer details', () => {
   it('canonical URI: each segment re-encoded, trailing slash added only in the canonical string', () => {
     const signed = signRequest({ method: 'get', url: "https://h.example/a%20b/c(d)/e'f", headers: { 'X-Sdk-Date': '20240201T120000Z' } }, CREDS);
     expect(signed.canonicalRequest.split('\n').slice(0, 2)).toEqual(['GET', '/a%20b/c%28d%29/e%27f/']);
-    expect(signRequest({ method: 'GET', url: 'https://h.example/', headers: { 'X-Sdk-Date': '20240201T120000Z' } }, CREDS).canonicalRequest.split('\n')[1]).toBe('/');
+    expect(
+      signRequest({ method: 'GET', url: 'https://h.example/', headers: { 'X-Sdk-Date': '20240201T120000Z' } }, CREDS).canonicalRequest.split('\n')[1],
+    ).toBe('/');
   });
 
   it('X-Sdk-Content-Sha256 replaces the body hash; header values are trimmed', () => {
     const signed = signRequest(
-      { method: 'PUT', url: '/x', headers: { 'X-Sdk-Date': '20240201T120000Z', 'X-Sdk-Content-Sha256': 'UNSIGNED-PAYLOAD', 'X-Extra': '  v  ' }, body: 'ignored' },
+      {
+        method: 'PUT',
+        url: '/x',
+        headers: { 'X-Sdk-Date': '20240201T120000Z', 'X-Sdk-Content-Sha256': 'UNSIGNED-PAYLOAD', 'X-Extra': '  v  ' },
+        body: 'ignored',
+      },
       CREDS,
     );
     expect(signed.canonicalRequest.endsWith('\nUNSIGNED-PAYLOAD')).toBe(true);
@@ -157,7 +164,9 @@ describe('auth header builders', () => {
       'X-Project-Id': PROJECT,
       'X-Security-Token': 'temp-security-token',
     });
-    expect(headers['Authorization']).toMatch(/^SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=host;x-project-id;x-sdk-date;x-security-token, Signature=[0-9a-f]{64}$/);
+    expect(headers['Authorization']).toMatch(
+      /^SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=host;x-project-id;x-sdk-date;x-security-token, Signature=[0-9a-f]{64}$/,
+    );
     expect(auth.secrets).toEqual(expect.arrayContaining(['SecretKey', 'AccessKey', 'temp-security-token']));
   });
 

@@ -210,7 +210,12 @@ describe('auth against the simulated agent (current style)', () => {
 
   it('undecryptable header: 401 Header.DecryptFailed (code 1 on a 1024-bit agent), on any route', async () => {
     const otherKey = new AgentKeyPair(1024);
-    const foreign = buildAuthHeader({ password: cluster.password, uri: overview, expiresAt: nowSeconds() + 60, publicKey: importAgentPublicKey(otherKey.publicKeyBase64) }).header;
+    const foreign = buildAuthHeader({
+      password: cluster.password,
+      uri: overview,
+      expiresAt: nowSeconds() + 60,
+      publicKey: importAgentPublicKey(otherKey.publicKeyBase64),
+    }).header;
     for (const path of [overview, '/api/v1/secret', '/api/v1/no/such/route']) {
       const answer = await raw(sim, path, { 'X-OCS-Header': foreign });
       expect(answer.status).toBe(401);
@@ -239,7 +244,10 @@ describe('agents with no password, and with 512-bit keys', () => {
   let transport: HttpTransport;
 
   beforeAll(async () => {
-    [open, old] = await Promise.all([startObshellSimulator({ clock: CLOCK, cluster, password: null }), startObshellSimulator({ clock: CLOCK, cluster, keyBits: 512 })]);
+    [open, old] = await Promise.all([
+      startObshellSimulator({ clock: CLOCK, cluster, password: null }),
+      startObshellSimulator({ clock: CLOCK, cluster, keyBits: 512 }),
+    ]);
     transport = new HttpTransport({ timeoutMs: 5000 });
   });
   afterAll(async () => {

@@ -151,7 +151,12 @@ describe('errors the simulator produces (notes §2.7)', () => {
     const c = clientFor(single, transport);
     const message = `'${cluster.agent.ip}:2886' is 'SINGLE', instead of 'CLUSTER AGENT', does not support this operation`;
     for (const call of [() => c.tenantBackupOverview('trade'), () => c.clusterBackupOverview(), () => c.tenantsOverview(), () => c.tenantBackupJobs('trade')]) {
-      await expectUpstreamError(call(), { code: 'UPSTREAM_ERROR', httpStatus: 400, upstreamCode: 'Agent.Identify.NotSupportOperation', upstreamMessage: message });
+      await expectUpstreamError(call(), {
+        code: 'UPSTREAM_ERROR',
+        httpStatus: 400,
+        upstreamCode: 'Agent.Identify.NotSupportOperation',
+        upstreamMessage: message,
+      });
     }
     expect((await c.info()).identity).toBe('SINGLE');
   });
@@ -161,7 +166,10 @@ describe('errors the simulator produces (notes §2.7)', () => {
   });
 
   it('unknown routes and wrong methods → 404 Common.NotFound "Element not found: 404 not found", data omitted', async () => {
-    for (const [path, method] of [['/api/v1/tenants', 'GET'], ['/api/v1/tenants/overview', 'POST']] as const) {
+    for (const [path, method] of [
+      ['/api/v1/tenants', 'GET'],
+      ['/api/v1/tenants/overview', 'POST'],
+    ] as const) {
       const answer = await raw(sim, path, {}, method);
       expect(answer.status).toBe(404);
       expect(answer.body).not.toHaveProperty('data');
@@ -210,7 +218,14 @@ describe('errors injected with the real body shape', () => {
 
   it('a 200 whose data breaks the schema (SCN as a string) → UPSTREAM_ERROR', async () => {
     const task = { ...tenantOf(cluster, 'crm').jobs[0]!.task, start_scn: '1746813600118276000' };
-    const body = JSON.stringify({ successful: true, timestamp: 'x', duration: 1, status: 200, traceId: 'abcdabcdabcdabcd', data: { status: { ...task, end_scn: 0, user_ls_start_scn: 1 } } });
+    const body = JSON.stringify({
+      successful: true,
+      timestamp: 'x',
+      duration: 1,
+      status: 200,
+      traceId: 'abcdabcdabcdabcd',
+      data: { status: { ...task, end_scn: 0, user_ls_start_scn: 1 } },
+    });
     sim.server.addFault({ route: OBSHELL_ROUTES.tenantBackupOverview, kind: 'status', status: 200, body, times: 1 });
     const err = await expectUpstreamError(client.tenantBackupOverview('crm'), { code: 'UPSTREAM_ERROR', httpStatus: 200, traceId: 'abcdabcdabcdabcd' });
     expect(err.message).toContain('status.start_scn');
@@ -272,7 +287,10 @@ describe('errors injected with the real body shape', () => {
     const gone = await startObshellSimulator({ clock: CLOCK, cluster });
     const url = gone.url;
     await gone.close();
-    const err = await expectUpstreamError(new ObshellClient({ source: 'ob-test', url, transport }).info(), { code: 'UPSTREAM_UNAVAILABLE', operation: 'GET /api/v1/info' });
+    const err = await expectUpstreamError(new ObshellClient({ source: 'ob-test', url, transport }).info(), {
+      code: 'UPSTREAM_UNAVAILABLE',
+      operation: 'GET /api/v1/info',
+    });
     expect(err.message).toContain('refused');
   });
 });
@@ -287,7 +305,14 @@ describe('input and secrets', () => {
   });
 
   it('refuses bad job queries before any call', async () => {
-    const bad = [{ page: 0 }, { size: -1 }, { page: 1.5 }, { statuses: ['DOING,FAILED'] }, { startTime: new Date('nope') }, { sort: { field: 'job_id', order: 'asc' } }];
+    const bad = [
+      { page: 0 },
+      { size: -1 },
+      { page: 1.5 },
+      { statuses: ['DOING,FAILED'] },
+      { startTime: new Date('nope') },
+      { sort: { field: 'job_id', order: 'asc' } },
+    ];
     for (const query of bad) {
       await expect(client.tenantBackupJobs('trade', query as never)).rejects.toBeInstanceOf(BadInputError);
     }
@@ -305,7 +330,11 @@ describe('input and secrets', () => {
     sim.server.addFault({ route: OBSHELL_ROUTES.tenantsOverview, kind: 'status', status: 400, body, times: 1 });
     const errors: unknown[] = [];
     errors.push(await client.tenantsOverview().catch((e: unknown) => e));
-    errors.push(await clientFor(sim, transport, { password: password + 'x' }).tenantsOverview().catch((e: unknown) => e));
+    errors.push(
+      await clientFor(sim, transport, { password: password + 'x' })
+        .tenantsOverview()
+        .catch((e: unknown) => e),
+    );
     sim.server.addFault({ route: OBSHELL_ROUTES.tenantsOverview, kind: 'reset', times: 1 });
     errors.push(await client.tenantsOverview().catch((e: unknown) => e));
     sim.server.addFault({ route: OBSHELL_ROUTES.tenantsOverview, kind: 'malformed', times: 1 });

@@ -59,7 +59,12 @@ export interface RawAnswer {
 }
 
 /** A request over loopback, with exactly the headers given. */
-export async function raw(sim: ObshellSimulator, pathAndQuery: string, headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET'): Promise<RawAnswer> {
+export async function raw(
+  sim: ObshellSimulator,
+  pathAndQuery: string,
+  headers: Record<string, string> = {},
+  method: 'GET' | 'POST' = 'GET',
+): Promise<RawAnswer> {
   const res = await request(sim.url + pathAndQuery, { method, headers });
   const text = await res.body.text();
   const body = parseJsonLossless(text) as Record<string, unknown>;

@@ -89,7 +89,14 @@ describe('legacy tenant and backup errors', () => {
   });
 
   it('unexpected: 500/1002 → UPSTREAM_ERROR', async () => {
-    const body = JSON.stringify({ successful: false, timestamp: '2025-05-10T10:00:00+08:00', duration: 2, status: 500, traceId: '0011223344556677', error: { code: 1002, message: 'Unexpected error: boom' } });
+    const body = JSON.stringify({
+      successful: false,
+      timestamp: '2025-05-10T10:00:00+08:00',
+      duration: 2,
+      status: 500,
+      traceId: '0011223344556677',
+      error: { code: 1002, message: 'Unexpected error: boom' },
+    });
     sim.server.addFault({ route: OBSHELL_ROUTES.tenantsOverview, kind: 'status', status: 500, body, times: 1 });
     await expectUpstreamError(client.tenantsOverview(), { code: 'UPSTREAM_ERROR', httpStatus: 500, upstreamCode: '1002', traceId: '0011223344556677' });
   });

@@ -57,7 +57,18 @@ describe('defaults', () => {
     const [running, finished] = (answer.body.data as { contents: Record<string, unknown>[] }).contents;
     expect(running).not.toHaveProperty('end_timestamp');
     expect(Object.keys(finished!)).toEqual([
-      'tenant_id', 'job_id', 'backup_set_id', 'plus_archivelog', 'backup_type', 'start_timestamp', 'end_timestamp', 'status', 'result', 'comment', 'description', 'path',
+      'tenant_id',
+      'job_id',
+      'backup_set_id',
+      'plus_archivelog',
+      'backup_type',
+      'start_timestamp',
+      'end_timestamp',
+      'status',
+      'result',
+      'comment',
+      'description',
+      'path',
     ]);
     expect(Object.keys(answer.body.data as object)).toEqual(['contents', 'page']);
   });
@@ -181,7 +192,7 @@ describe('filters', () => {
     }
   });
 
-  it('an empty end_time binds Go\'s zero time, which no job starts before', async () => {
+  it("an empty end_time binds Go's zero time, which no job starts before", async () => {
     const answer = await rawAuthed(sim, tasksPath('end_time='));
     expect((answer.body.data as { page: unknown }).page).toEqual({ number: 1, size: 2147483647, total_pages: 0, total_elements: 0 });
   });
