@@ -74,7 +74,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     yoga,
     sources,
     async listen(port, host) {
-      server = createServer(yoga);
+      server = createServer(yoga.requestListener);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());

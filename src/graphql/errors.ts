@@ -85,7 +85,8 @@ export function usePartialErrors(): Plugin<GraphQLContext> {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             const partial = (args.contextValue as GraphQLContext).partialErrors;
             if (partial.length === 0) return;
-            setResult({ ...result, errors: [...(result.errors ?? []), ...partial] });
+            const errors = (result.errors ?? []) as readonly GraphQLError[];
+            setResult({ ...result, errors: [...errors, ...partial] });
           });
         },
       };

@@ -113,7 +113,7 @@ export async function paginate<T>(request: PageRequest, segments: readonly Segme
     states.map((_, i) => {
       const from = Math.max(lo, starts[i]!);
       const to = Math.min(hi, starts[i]! + totals[i]!);
-      return from < to ? load(i, from - starts[i]!, to - from) : undefined;
+      return from < to ? load(i, from - starts[i]!, to - from) : Promise.resolve();
     }),
   );
 

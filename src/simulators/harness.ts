@@ -83,7 +83,7 @@ export interface SimServerOptions {
   name: string;
   routes: RouteDef[];
   /** Answer for requests no route matches. */
-  notFound(req: SimRequest): SimResponse;
+  notFound: (req: SimRequest) => SimResponse;
   /** Added to every request before it is handled. */
   latencyMs?: number;
   /** The stack's clock: `receivedAt` (what auth timestamps are checked against). Default: the system clock. */

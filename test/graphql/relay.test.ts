@@ -146,7 +146,7 @@ describe('Relay connections over the simulated fleet', { timeout: 120_000 }, () 
       const instanceId = 'instance_id' in instance.row ? instance.row.instance_id : instance.row.id;
       const expected = instance.backups.map((b) => ('backup_id' in b.row ? b.row.backup_id : b.row.id));
       expect(expected.length).toBeGreaterThan(250);
-      const id = encodeId({ type, source: project.name, instanceId } as never);
+      const id = encodeId({ type, source: project.name, instanceId });
       const q = `query($id: ID!, $first: Int, $last: Int, $after: String, $before: String) { node(id: $id) {
         ... on ${type} { backups(first: $first, last: $last, after: $after, before: $before) { ${PAGE} edges { cursor node { key: ${field} } } } } } }`;
       const page = async (args: Record<string, unknown>) => ok(await stack.query<{ node: { backups: Page } }>(q, { id, ...args })).node.backups;

@@ -122,8 +122,8 @@ function start(args: string[], env: Record<string, string>): Promise<{ child: Ch
       const match = /(http:\/\/localhost:\d+\/graphql)/.exec(output);
       if (match) resolve({ child, url: match[1]!, output: () => output });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
   });
 }

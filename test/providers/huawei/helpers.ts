@@ -103,6 +103,8 @@ export function everythingIn(err: unknown): string {
   const walk = (value: unknown, depth: number) => {
     if (depth > 6 || value === null || value === undefined || seen.has(value)) return;
     if (typeof value !== 'object' && typeof value !== 'function') {
+      // A primitive here (objects and functions were walked above).
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
       out.push(String(value));
       return;
     }

@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { expect } from 'vitest';
 import { UpstreamError } from '../../../src/errors.js';
 import { fixedClock } from '../../../src/lib/clock.js';
-import { HttpTransport } from '../../../src/lib/http.js';
+import { type HttpTransport } from '../../../src/lib/http.js';
 import { parseJsonLossless } from '../../../src/lib/json.js';
 import { buildAuthHeader, importAgentPublicKey } from '../../../src/providers/oceanbase/auth.js';
 import { ObshellClient, type ObshellClientOptions } from '../../../src/providers/oceanbase/client.js';
