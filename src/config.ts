@@ -6,73 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-
-const sourceName = z
-  .string()
-  .regex(/^[a-z0-9-]+$/, 'must be lower-case letters, digits and dashes ([a-z0-9-]+)')
-  .max(63, 'must be at most 63 characters');
-
-const httpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL without credentials, query or fragment');
-
-/** Tuning every source accepts (extensions to the contract). */
-const tuning = {
-  /** Deadline of each upstream call, ms. */
-  timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
-  /** Most upstream calls in flight at once to this source. */
-  maxConcurrency: z.number().int().min(1).max(256).default(8),
-};
-
-const oceanbaseSource = z
-  .object({
-    name: sourceName,
-    provider: z.literal('oceanbase'),
-    url: httpUrl,
-    password: z.string().optional(),
-    ...tuning,
-  })
-  .strict();
-
-const CREDENTIALS_RULE = 'must hold exactly one of: accessKey and secretKey (AK/SK signing, optionally securityToken), or token';
-
-/** Exactly one way to authenticate: AK/SK (with an optional security token) or an IAM token. */
-const credentials = z
-  .object({
-    accessKey: z.string().min(1).optional(),
-    secretKey: z.string().min(1).optional(),
-    securityToken: z.string().min(1).optional(),
-    token: z.string().min(1).optional(),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    const aksk = c.accessKey !== undefined || c.secretKey !== undefined || c.securityToken !== undefined;
-    const complete = c.accessKey !== undefined && c.secretKey !== undefined;
-    if (aksk === (c.token !== undefined) || (aksk && !complete)) ctx.addIssue({ code: 'custom', message: CREDENTIALS_RULE });
-  })
-  .transform((c): { token: string } | { accessKey: string; secretKey: string; securityToken?: string } =>
-    c.token !== undefined
-      ? { token: c.token }
-      : { accessKey: c.accessKey!, secretKey: c.secretKey!, ...(c.securityToken === undefined ? {} : { securityToken: c.securityToken }) },
-  );
-
-const huaweiSource = z
-  .object({
-    name: sourceName,
-    provider: z.literal('huaweicloud'),
-    projectId: z.string().regex(/^[0-9a-f]{32}$/, 'must be a Huawei Cloud project ID (32 lower-case hex characters)'),
-    region: z.string().regex(/^[a-z]{2}-[a-z]+-\d+$/, 'must be a region name such as cn-north-4'),
-    dcsEndpoint: httpUrl.optional(),
-    rdsEndpoint: httpUrl.optional(),
-    credentials,
-    ...tuning,
-  })
-  .strict();
+import { DEFAULT_FLEET_SETTINGS } from './fleet/fleet.js';
+import { sourceConfigSchema } from './providers/index.js';
 
 const configSchema = z
   .object({
@@ -84,13 +19,29 @@ const configSchema = z
       })
       .strict()
       .default({ graphiql: true }),
-    sources: z
-      .array(
-        z.discriminatedUnion('provider', [oceanbaseSource, huaweiSource], {
-          error: 'provider must be "oceanbase" or "huaweicloud"',
-        }),
-      )
-      .min(1, 'must list at least one source'),
+    /** The fleet-wide views. */
+    fleet: z
+      .object({
+        /** The window of `backupTasks` without `since`, days. */
+        defaultWindowDays: z.number().positive().max(3660).default(DEFAULT_FLEET_SETTINGS.defaultWindowDays),
+        /** Upstream calls one operation may make before it fails with BUDGET_EXCEEDED. */
+        callBudget: z.number().int().min(1).max(1_000_000).default(DEFAULT_FLEET_SETTINGS.callBudget),
+        /** Most IDs one `nodes(ids:)` may ask for. */
+        maxNodeIds: z.number().int().min(1).max(10_000).default(DEFAULT_FLEET_SETTINGS.maxNodeIds),
+      })
+      .strict()
+      .default(DEFAULT_FLEET_SETTINGS),
+    /** The short-lived cache of upstream pages (successful reads), in process memory. */
+    cache: z
+      .object({
+        /** How long a page is served again; 0 turns the cache off. */
+        ttlSeconds: z.number().min(0).max(86_400).default(30),
+        /** Upper bound on the memory the cached pages take. */
+        maxMegabytes: z.number().positive().max(65_536).default(64),
+      })
+      .strict()
+      .default({ ttlSeconds: 30, maxMegabytes: 64 }),
+    sources: z.array(sourceConfigSchema).min(1, 'must list at least one source'),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -103,9 +54,8 @@ const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
-export type SourceConfig = Config['sources'][number];
-export type OceanBaseSourceConfig = Extract<SourceConfig, { provider: 'oceanbase' }>;
-export type HuaweiSourceConfig = Extract<SourceConfig, { provider: 'huaweicloud' }>;
+/** A configuration as written (defaults not yet filled in), e.g. by the simulators' `config()`. */
+export type ConfigInput = z.input<typeof configSchema>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -128,6 +78,17 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
   return parseConfig(text, file, env);
 }
 
+/** Validates a configuration object (defaults filled in), as a file would be. */
+export function checkConfig(value: unknown, file = 'configuration'): Config {
+  const result = configSchema.safeParse(value);
+  if (!result.success)
+    throw new ConfigError(
+      file,
+      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    );
+  return result.data;
+}
+
 export function parseConfig(text: string, file = 'configuration', env: NodeJS.ProcessEnv = process.env): Config {
   let raw: unknown;
   try {
@@ -138,14 +99,7 @@ export function parseConfig(text: string, file = 'configuration', env: NodeJS.Pr
   const problems: string[] = [];
   const substituted = substitute(raw, [], env, problems);
   if (problems.length > 0) throw new ConfigError(file, problems);
-  const result = configSchema.safeParse(substituted);
-  if (!result.success) {
-    throw new ConfigError(
-      file,
-      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
-    );
-  }
-  return result.data;
+  return checkConfig(substituted, file);
 }
 
 /** Replaces `${VAR}` in every string value (not in keys, and not in the YAML text itself). */
@@ -170,15 +124,4 @@ function substitute(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv,
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-}
-
-/** The DCS endpoint of a Huawei source: configured, or derived from the region. */
-export function dcsEndpoint(source: HuaweiSourceConfig): string {
-  return source.dcsEndpoint ?? `https://dcs.${source.region}.myhuaweicloud.com`;
-}
-
-/** The RDS endpoint of a Huawei source: configured, or derived from the region (eu-west-101 is on .eu). */
-export function rdsEndpoint(source: HuaweiSourceConfig): string {
-  if (source.rdsEndpoint) return source.rdsEndpoint;
-  return source.region === 'eu-west-101' ? 'https://rds.eu-west-101.myhuaweicloud.eu' : `https://rds.${source.region}.myhuaweicloud.com`;
 }

@@ -7,13 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type GraphiQLOptions, type GraphiQLOptionsOrFactory, type YogaServerInstance } from 'graphql-yoga';
-import type { Config } from './config.js';
+import { checkConfig, type Config, type ConfigInput } from './config.js';
+import { MemoryPageCache } from './core/cache.js';
+import { Fleet } from './fleet/fleet.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createContext, type GraphQLContext } from './graphql/context.js';
 import { maskError, usePartialErrors, yogaLogger } from './graphql/errors.js';
 import { exampleTabs } from './graphql/examples.js';
 import { buildSchema } from './graphql/schema.js';
-import { Sources } from './sources.js';
+import { createIdCodec, createSources, FILTERABLE_ID_TYPES } from './providers/index.js';
 
 /** Contract §4: operations nested deeper than this are refused. */
 export const MAX_DEPTH = 15;
@@ -30,15 +32,21 @@ export interface GatewayOptions {
 export interface Gateway {
   clock: Clock;
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
-  sources: Sources;
+  fleet: Fleet;
+  config: Config;
   /** Starts an HTTP server on the port (0: ephemeral); returns the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
+/** `input`: a configuration as parsed from a file (`loadConfigFile`) or written by hand (checked here). */
+export function createGateway(input: Config | ConfigInput, options: GatewayOptions = {}): Gateway {
+  const config = checkConfig(input);
   const clock = options.clock ?? systemClock;
-  const sources = Sources.fromConfig(config, clock);
+  const cacheTtlMs = config.cache.ttlSeconds * 1000;
+  const cache = cacheTtlMs > 0 ? new MemoryPageCache({ clock, maxBytes: config.cache.maxMegabytes * 1024 * 1024 }) : null;
+  const sources = createSources(config.sources, { clock, cache, cacheTtlMs });
+  const fleet = new Fleet(sources, createIdCodec(), config.fleet, clock, FILTERABLE_ID_TYPES);
   const graphiql: GraphiQLOptionsOrFactory<Record<string, never>> =
     config.server.graphiql === false
       ? false
@@ -48,7 +56,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         });
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema: buildSchema(),
-    context: () => createContext(sources),
+    context: () => createContext(fleet),
     graphiql,
     renderGraphiQL,
     maskedErrors: { maskError },
@@ -72,7 +80,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   return {
     clock,
     yoga,
-    sources,
+    fleet,
+    config,
     async listen(port, host) {
       server = createServer(yoga.requestListener);
       await new Promise<void>((resolve, reject) => {
@@ -88,7 +97,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
-      await sources.close();
+      await fleet.close();
     },
   };
 }

@@ -4,10 +4,10 @@
  * loopback, and the gateway on http://localhost:4000/graphql. PORT overrides the port.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile, type Config } from './config.js';
+import { checkConfig, ConfigError, loadConfigFile, type Config } from './config.js';
 import { systemClock } from './lib/clock.js';
 import { createGateway, type GatewayOptions } from './gateway.js';
-import { encodeId } from './graphql/ids.js';
+import { dcsInstanceId } from './providers/huawei/ids.js';
 import { startFleetSimulators, type FleetSimulators } from './simulators/index.js';
 
 const DEFAULT_PORT = 4000;
@@ -30,14 +30,14 @@ async function main(): Promise<void> {
     config = await loadConfigFile(file);
   } else {
     sims = await startFleetSimulators({ clock });
-    config = sims.config();
+    config = checkConfig(sims.config(), 'demo configuration');
     // The demo's example: page through the instance with the most backups.
     const project = sims.fleet.huawei.projects[0]!;
     const busiest = [...project.dcs].sort((a, b) => b.backups.length - a.backups.length)[0]!;
     options = {
       clock,
       graphiqlTitle: 'backupql (demo fleet)',
-      exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }),
+      exampleInstanceId: dcsInstanceId(project.name, busiest.row.instance_id),
     };
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, dcsEndpoint, parseConfig, rdsEndpoint } from '../src/config.js';
+import { ConfigError, parseConfig } from '../src/config.js';
+import { dcsEndpoint, rdsEndpoint } from '../src/providers/huawei/config.js';
 
 const GOOD = `
 server:

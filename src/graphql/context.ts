@@ -1,16 +1,21 @@
-/** The per-request GraphQL context: the request's data loaders and the partial failures seen. */
+/** The per-request GraphQL context: the operation over the fleet, and the partial failures seen. */
 import type { GraphQLError } from 'graphql';
-import { RequestData } from '../loaders/request-data.js';
-import type { Sources } from '../sources.js';
+import type { Fleet, Operation } from '../fleet/fleet.js';
 
 export interface GraphQLContext {
-  sources: Sources;
-  /** Upstream access for this request only (loaders are never shared between requests). */
-  data: RequestData;
-  /** Failures of one source or instance inside a list that still returned the others. */
+  /** This request's operation: its "now", call budget and per-source sessions (loaders are never shared between requests). */
+  op: Operation;
+  /** Failures of one source, service or target inside a list that still returned the others. */
   partialErrors: GraphQLError[];
 }
 
-export function createContext(sources: Sources): GraphQLContext {
-  return { sources, data: new RequestData(sources), partialErrors: [] };
+export function createContext(fleet: Fleet): GraphQLContext {
+  return { op: fleet.operation(), partialErrors: [] };
+}
+
+/** The session of a source as its own module's class (for the module's resolvers). */
+export function sessionOf<S>(ctx: GraphQLContext, source: string, type: abstract new (...args: never[]) => S): S {
+  const session = ctx.op.session(source);
+  if (!(session instanceof type)) throw new Error(`source "${source}" is not of the provider this type belongs to`);
+  return session;
 }

@@ -4,7 +4,7 @@
  */
 import { GraphQLError, type GraphQLErrorExtensions, type GraphQLResolveInfo } from 'graphql';
 import { handleStreamOrSingleExecutionResult, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
-import { BadInputError, UpstreamError } from '../errors.js';
+import { BadInputError, UpstreamError } from '../core/errors.js';
 import { log } from '../lib/log.js';
 import type { GraphQLContext } from './context.js';
 

@@ -1,43 +1,34 @@
 /**
- * The TypeScript types each GraphQL type is resolved from (codegen `mappers`): the domain models,
- * and the pagination module's connections over them.
+ * The TypeScript types each GraphQL type is resolved from (codegen `mappers`): the provider
+ * modules' models, the fleet core's results, and the pagination module's connections over them.
  */
+import type { CoverageItem } from '../fleet/coverage.js';
+import type { CoverageConnection } from '../fleet/coverage.js';
+import type { BackupTaskConnection } from '../fleet/backups.js';
+import type { KeysetPageInfo } from '../fleet/keyset.js';
 import type { Connection, Edge, PageInfo } from '../pagination/connection.js';
-import type {
-  BackupModel,
-  DcsBackupModel,
-  InstanceModel,
-  ObBackupJobModel,
-  ObBackupTaskModel,
-  ObTenantModel,
-  RdsBackupModel,
-  TenantModel,
-} from '../domain/models.js';
+import type { DcsBackupModel, DcsInstanceModel, HuaweiProjectModel, RdsBackupModel, RdsInstanceModel } from '../providers/huawei/models.js';
+import type { ObBackupJobModel, ObBackupTaskModel, ObClusterModel, ObTenantModel } from '../providers/oceanbase/models.js';
 
-export type {
-  BackupModel,
-  DcsBackupModel,
-  DcsInstanceModel,
-  HuaweiProjectModel,
-  InstanceModel,
-  NodeModel,
-  ObAgentInfoModel,
-  ObBackupJobModel,
-  ObBackupTaskModel,
-  ObClusterModel,
-  ObTenantModel,
-  RdsBackupModel,
-  RdsInstanceModel,
-  TenantModel,
-} from '../domain/models.js';
+export type { ObAgentInfoModel, ObBackupJobModel, ObBackupTaskModel, ObClusterModel, ObTenantModel } from '../providers/oceanbase/models.js';
+export type { DcsBackupModel, DcsInstanceModel, HuaweiProjectModel, RdsBackupModel, RdsInstanceModel } from '../providers/huawei/models.js';
 
-export type PageInfoModel = PageInfo;
+export type InstanceModel = ObClusterModel | DcsInstanceModel | RdsInstanceModel;
+export type TenantModel = ObTenantModel | HuaweiProjectModel;
+export type BackupModel = ObBackupTaskModel | ObBackupJobModel | DcsBackupModel | RdsBackupModel;
+export type BackupTargetModel = ObTenantModel | DcsInstanceModel | RdsInstanceModel;
+export type NodeModel = InstanceModel | TenantModel | BackupModel;
+
+export type PageInfoModel = PageInfo | KeysetPageInfo;
 export type InstanceConnectionModel = Connection<InstanceModel>;
 export type InstanceEdgeModel = Edge<InstanceModel>;
 export type TenantConnectionModel = Connection<TenantModel>;
 export type TenantEdgeModel = Edge<TenantModel>;
-export type BackupTaskConnectionModel = Connection<BackupModel>;
+export type BackupTaskConnectionModel = Omit<BackupTaskConnection, 'edges'> & { edges: Edge<BackupModel>[] };
 export type BackupTaskEdgeModel = Edge<BackupModel>;
+export type BackupCoverageModel = CoverageItem;
+export type BackupCoverageConnectionModel = CoverageConnection;
+export type BackupCoverageEdgeModel = Edge<CoverageItem>;
 export type ObTenantConnectionModel = Connection<ObTenantModel>;
 export type ObTenantEdgeModel = Edge<ObTenantModel>;
 export type ObBackupTaskConnectionModel = Connection<ObBackupTaskModel>;

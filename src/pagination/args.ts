@@ -1,5 +1,5 @@
 /** Validation of Relay connection arguments (contract §4), before any upstream call. */
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
 import { decodeCursor, type CursorPosition } from './cursor.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -20,7 +20,8 @@ export interface PageRequest {
   before?: CursorPosition;
 }
 
-export function parseConnectionArgs(args: ConnectionArgs, list: string): PageRequest {
+/** `first`/`last` checked (1..100, not both); cursors are for the caller to decode. */
+export function parseRelayArgs(args: ConnectionArgs): { first?: number; last?: number; defaultSize: number } {
   const first = args.first ?? undefined;
   const last = args.last ?? undefined;
   if (first !== undefined && last !== undefined) {
@@ -34,6 +35,11 @@ export function parseConnectionArgs(args: ConnectionArgs, list: string): PageReq
       throw new BadInputError(`\`${name}\` must be between 1 and ${MAX_PAGE_SIZE}; got ${value}.`, name);
     }
   }
+  return { ...(first === undefined ? {} : { first }), ...(last === undefined ? {} : { last }), defaultSize: DEFAULT_PAGE_SIZE };
+}
+
+export function parseConnectionArgs(args: ConnectionArgs, list: string): PageRequest {
+  const { first, last } = parseRelayArgs(args);
   const request: PageRequest = {};
   if (args.after != null) request.after = decodeCursor(args.after, list, 'after');
   if (args.before != null) request.before = decodeCursor(args.before, list, 'before');

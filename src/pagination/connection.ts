@@ -7,9 +7,9 @@
  * place in the whole list is known. A single-segment list costs one upstream read for
  * `first`/`after` and `last`/`before`, and at most two for `last` alone (the length comes first).
  */
-import { BadInputError } from '../errors.js';
-import type { PageRequest } from './args.js';
-import { encodeCursor, type CursorPosition } from './cursor.js';
+import { BadInputError } from '../core/errors.js';
+import { parseConnectionArgs, type ConnectionArgs, type PageRequest } from './args.js';
+import { encodeCursor, listKey, type CursorPosition } from './cursor.js';
 import type { OffsetList } from './lists.js';
 
 export interface Segment<T> {
@@ -149,4 +149,15 @@ function indexOf(segments: readonly Segment<unknown>[], position: CursorPosition
     );
   }
   return index;
+}
+
+/** Pages a list made of one source's segments; a failure fails the field. `identity` names the list (its cursors). */
+export function pageOfSegments<T>(args: ConnectionArgs, identity: unknown, segments: readonly Segment<T>[]): Promise<Connection<T>> {
+  const key = listKey(identity);
+  return paginate(parseConnectionArgs(args, key), segments, { list: key });
+}
+
+/** Pages one upstream list; a failure fails the field. */
+export function pageOfList<T>(args: ConnectionArgs, identity: unknown, list: OffsetList<T>): Promise<Connection<T>> {
+  return pageOfSegments(args, identity, [{ key: '', list }]);
 }

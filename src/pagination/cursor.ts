@@ -5,7 +5,8 @@
  * is refused rather than silently ignored.
  */
 import { createHash } from 'node:crypto';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
+import { stableJson } from '../lib/stable-json.js';
 
 const VERSION = 'c1';
 
@@ -33,6 +34,10 @@ export function decodeCursor(cursor: string, list: string, argumentName: string)
   } catch {
     throw new BadInputError(`\`${argumentName}\` is not a valid cursor.`, argumentName);
   }
+  // A keyset cursor (`k1`, src/fleet/keyset.ts) is a real cursor, of a list paged by keys.
+  if (Array.isArray(parsed) && parsed[0] === 'k1' && typeof parsed[1] === 'string') {
+    throw new BadInputError(`\`${argumentName}\` is a cursor from another list (another connection, parent or filter).`, argumentName);
+  }
   if (
     !Array.isArray(parsed) ||
     parsed.length !== 4 ||
@@ -48,14 +53,4 @@ export function decodeCursor(cursor: string, list: string, argumentName: string)
     throw new BadInputError(`\`${argumentName}\` is a cursor from another list (another connection, parent or filter).`, argumentName);
   }
   return { segment: parsed[2], offset: parsed[3] as number };
-}
-
-/** JSON with object keys sorted, so equal values always hash alike. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return v;
-  });
 }

@@ -3,7 +3,7 @@
  * consecutive ports) and one Huawei Cloud endpoint serving DCS and RDS for every project. Used by
  * `npm run simulators`, by demo mode, by tests and by benchmarks.
  */
-import type { Config } from '../config.js';
+import type { ConfigInput } from '../config.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { generateFleet, type Fleet, type FleetOptions } from './fleet.js';
 import { startHuaweiSimulator, type HuaweiSimulator } from './huawei/server.js';
@@ -41,7 +41,7 @@ export interface FleetSimulators {
   huawei: HuaweiSimulator;
   describe(): SimulatorDescription;
   /** A gateway configuration with one source per simulated cluster and project (AK/SK auth). */
-  config(options?: { credentials?: 'aksk' | 'token' }): Config;
+  config(options?: { credentials?: 'aksk' | 'token' }): ConfigInput;
   close(): Promise<void>;
 }
 

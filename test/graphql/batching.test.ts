@@ -3,7 +3,7 @@
  * calls, the same request in one operation is sent once, and each source's concurrency is capped.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeId } from '../../src/graphql/ids.js';
+import { encodeId } from '../support/ids.js';
 import { ok, startStack, type Stack } from '../support/stack.js';
 
 describe('batching and de-duplication of upstream calls', () => {

@@ -4,7 +4,7 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeId } from '../../src/graphql/ids.js';
+import { encodeId } from '../support/ids.js';
 import { ok, startStack, type Stack } from '../support/stack.js';
 
 const codes = (errors: readonly GraphQLFormattedError[] | undefined) => (errors ?? []).map((e) => e.extensions?.code);
@@ -115,7 +115,7 @@ describe('errors', () => {
       encodeId({ type: 'DcsInstance', source: project.name, instanceId: real.row.instance_id }),
     ];
     const result = await stack.query<{ backupTasks: { totalCount: number } }>(
-      'query($ids: [ID!]) { backupTasks(filter: { instanceIds: $ids }) { totalCount } }',
+      'query($ids: [ID!]) { backupTasks(filter: { instanceIds: $ids, since: "2000-01-01T00:00:00Z" }) { totalCount } }',
       { ids },
     );
     expect(result.data!.backupTasks.totalCount).toBe(real.backups.length);

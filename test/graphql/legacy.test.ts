@@ -4,9 +4,9 @@
  * latest task instead of its job history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeId } from '../../src/graphql/ids.js';
+import { encodeId } from '../support/ids.js';
 import { startObshellSimulator, type ObshellSimulator } from '../../src/simulators/obshell/server.js';
-import { obBackupStatus } from '../../src/domain/status.js';
+import { obBackupStatus } from '../../src/providers/oceanbase/status.js';
 import { generateFleet } from '../../src/simulators/fleet.js';
 import { FIXED_CLOCK, FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
@@ -37,7 +37,8 @@ describe('an obshell agent older than 4.3.2.0', () => {
         `{ backupTasks(first: 50, filter: { sources: ["ob-hangzhou"] }) { totalCount nodes { __typename ... on ObBackupTask { providerStatus tenant { tenantName } } } } }`,
       ),
     );
-    const withTasks = cluster.tenants.filter((t) => t.jobs.length > 0);
+    // Newest first, like every backup of the fleet.
+    const withTasks = cluster.tenants.filter((t) => t.jobs.length > 0).sort((a, b) => b.jobs.at(-1)!.startMs - a.jobs.at(-1)!.startMs);
     expect(data.backupTasks.nodes.map((n) => [n.__typename, n.tenant.tenantName, n.providerStatus])).toEqual(
       withTasks.map((t) => ['ObBackupTask', t.row.tenant_name, t.jobs.at(-1)!.task.status]),
     );

@@ -4,7 +4,7 @@
  * kind of upstream paging (offset/limit, page/size, whole answers, lists merged from sources).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeId } from '../../src/graphql/ids.js';
+import { encodeId } from '../support/ids.js';
 import { relayReference } from '../support/relay.js';
 import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 

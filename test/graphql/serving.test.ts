@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleTabs } from '../../src/graphql/examples.js';
-import { encodeId } from '../../src/graphql/ids.js';
+import { encodeId } from '../support/ids.js';
 import { startFleetSimulators } from '../../src/simulators/index.js';
 import { createGateway } from '../../src/gateway.js';
 import { fixedClock, ManualClock, systemClock } from '../../src/lib/clock.js';

@@ -4,8 +4,9 @@
  * description on every type and field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dcsBackupStatus, obBackupStatus, rdsBackupStatus } from '../../src/domain/status.js';
-import { encodeId } from '../../src/graphql/ids.js';
+import { dcsBackupStatus, rdsBackupStatus } from '../../src/providers/huawei/status.js';
+import { obBackupStatus } from '../../src/providers/oceanbase/status.js';
+import { encodeId } from '../support/ids.js';
 import { ok, startStack, type Stack } from '../support/stack.js';
 
 /** An upstream time string as the instant it names, truncated to the millisecond. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../src/errors.js';
+import { BadInputError } from '../../src/core/errors.js';
 import { parseConnectionArgs, type ConnectionArgs } from '../../src/pagination/args.js';
 import { paginate, type Segment } from '../../src/pagination/connection.js';
 import { decodeCursor, encodeCursor, listKey } from '../../src/pagination/cursor.js';

@@ -3,7 +3,7 @@
  * gateway in process, queried through `yoga.fetch`.
  */
 import type { ExecutionResult } from 'graphql';
-import type { Config } from '../../src/config.js';
+import type { ConfigInput } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { fixedClock, type Clock } from '../../src/lib/clock.js';
 import { startFleetSimulators, type FleetSimulators } from '../../src/simulators/index.js';
@@ -27,10 +27,21 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { configure?: (config: Config) => Config; credentials?: 'aksk' | 'token'; clock?: Clock } = {}): Promise<Stack> {
+export interface StackOptions {
+  configure?: (config: ConfigInput) => ConfigInput;
+  credentials?: 'aksk' | 'token';
+  clock?: Clock;
+  /**
+   * The page cache (`cache.ttlSeconds` 30). Off unless asked for, so a test that counts upstream
+   * calls sees every call its operation makes; tests of the cache turn it on.
+   */
+  cache?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const clock = options.clock ?? FIXED_CLOCK;
   const sims = await startFleetSimulators({ clock });
-  const base = sims.config({ credentials: options.credentials ?? 'aksk' });
+  const base: ConfigInput = { ...sims.config({ credentials: options.credentials ?? 'aksk' }), cache: { ttlSeconds: options.cache ? 30 : 0 } };
   const gateway = createGateway(options.configure ? options.configure(base) : base, { clock });
   const servers = [...sims.obshell.map((s) => s.server), sims.huawei.server];
   return {

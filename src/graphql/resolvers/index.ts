@@ -1,15 +1,18 @@
-/** All resolvers. Unions and interfaces resolve from each model's `kind`, set where it was built. */
+/**
+ * All resolvers: the fleet-wide types here, each provider module's own from the registry. Unions
+ * and interfaces resolve from each model's `kind`, set where it was built.
+ */
+import { force } from '../../fleet/keyset.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
-import type { Connection } from '../../pagination/connection.js';
+import { PROVIDER_RESOLVERS } from '../../providers/index.js';
 import { DateTimeScalar } from '../scalars.js';
-import { DcsBackup, DcsInstance, HuaweiProject, RdsBackup, RdsInstance } from './huawei.js';
-import { ObBackupJob, ObBackupTask, ObCluster, ObTenant } from './oceanbase.js';
 import { Query } from './query.js';
 
 const byKind = { __resolveType: (model: { kind: string }) => model.kind } as const;
-const connection = { nodes: <T>(c: Connection<T>) => c.edges.map((e) => e.node) };
+const connection = { nodes: <T>(c: { edges: { node: T }[] }) => c.edges.map((e) => e.node) };
+const counted = { ...connection, totalCount: (c: { totalCount: number | (() => Promise<number>) }) => force(c.totalCount) };
 
-export const resolvers: Resolvers = {
+const core: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
   Node: byKind as Resolvers['Node'],
@@ -17,21 +20,20 @@ export const resolvers: Resolvers = {
   Instance: byKind as Resolvers['Instance'],
   Tenant: byKind as Resolvers['Tenant'],
   BackupTask: byKind as Resolvers['BackupTask'],
-  ObCluster,
-  ObTenant,
-  ObBackupTask,
-  ObBackupJob,
-  HuaweiProject,
-  DcsInstance,
-  DcsBackup,
-  RdsInstance,
-  RdsBackup,
+  BackupTarget: byKind as Resolvers['BackupTarget'],
+  PageInfo: {
+    hasNextPage: (p) => force(p.hasNextPage),
+    hasPreviousPage: (p) => force(p.hasPreviousPage),
+  },
   InstanceConnection: connection,
   TenantConnection: connection,
-  BackupTaskConnection: connection,
+  BackupTaskConnection: counted,
+  BackupCoverageConnection: counted,
   ObTenantConnection: connection,
   ObBackupTaskConnection: connection,
   ObBackupJobConnection: connection,
   DcsBackupConnection: connection,
   RdsBackupConnection: connection,
 };
+
+export const resolvers: Resolvers[] = [core, ...PROVIDER_RESOLVERS];

@@ -2,7 +2,8 @@
  * Typed client for the DCS v2 listing APIs (notes §A). Arguments are validated before any call;
  * failures come out as `BadInputError` (ours) or `UpstreamError` (theirs).
  */
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../core/errors.js';
+import type { CallScope } from '../../core/upstream.js';
 import { validateDate, validateDcsInstanceId, validateInt, validateOneOf, validateText } from './ids.js';
 import { HuaweiApi, type HuaweiClientOptions } from './request.js';
 import { DCS_INSTANCE_STATUSES, dcsBackupListSchema, dcsInstanceListSchema, type DcsBackupList, type DcsInstanceList } from './wire-dcs.js';
@@ -42,7 +43,7 @@ export class DcsClient {
   }
 
   /** `GET /v2/{project_id}/instances`. `instance_num` is the total number of matches. */
-  async listInstances(query: DcsListInstancesQuery = {}): Promise<DcsInstanceList> {
+  async listInstances(query: DcsListInstancesQuery = {}, scope?: CallScope): Promise<DcsInstanceList> {
     const offset = query.offset === undefined ? undefined : validateInt(query.offset, 'offset', 0);
     const limit = query.limit === undefined ? undefined : validateInt(query.limit, 'limit', 1, DCS_MAX_LIMIT);
     const instanceId = query.instanceId === undefined ? undefined : validateDcsInstanceId(query.instanceId, 'instanceId');
@@ -59,6 +60,7 @@ export class DcsClient {
         ['limit', limit],
       ],
       schema: dcsInstanceListSchema,
+      scope,
     });
   }
 
@@ -67,7 +69,7 @@ export class DcsClient {
    * matches. DCS answers 204 with no body when no record matches (notes A.1); that, and any empty
    * body, is returned as `{ total_num: 0, backup_record_response: [] }`. Order is not documented.
    */
-  async listBackups(instanceId: string, query: DcsListBackupsQuery = {}): Promise<DcsBackupList> {
+  async listBackups(instanceId: string, query: DcsListBackupsQuery = {}, scope?: CallScope): Promise<DcsBackupList> {
     const id = validateDcsInstanceId(instanceId, 'instanceId');
     const offset = query.offset === undefined ? undefined : validateInt(query.offset, 'offset', 0);
     const limit = query.limit === undefined ? undefined : validateInt(query.limit, 'limit', 1, DCS_MAX_LIMIT);
@@ -87,6 +89,7 @@ export class DcsClient {
       ],
       schema: dcsBackupListSchema,
       whenEmpty: () => ({ total_num: 0, backup_record_response: [] }),
+      scope,
     });
   }
 }

@@ -10,7 +10,7 @@
  * ID is the `X-Request-Id` header, else the body's `request_id`. Every upstream text goes through
  * `redact` with the auth's secrets: the gateway echoes the access key it refused.
  */
-import { redact, UpstreamError, type UpstreamErrorCode } from '../../errors.js';
+import { redact, UpstreamError, type UpstreamErrorCode } from '../../core/errors.js';
 import { headerValue, type HttpResponse, type TransportError } from '../../lib/http.js';
 import { parseJsonLossless } from '../../lib/json.js';
 

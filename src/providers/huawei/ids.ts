@@ -2,7 +2,8 @@
  * Validation of every value we put into a Huawei request path or query from input. A bad value is
  * the caller's mistake, found before any call: `BadInputError` naming the argument.
  */
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../core/errors.js';
+import { encodeId, type IdLayout } from '../../core/ids.js';
 
 /** IAM project ID: 32 lower-case hex digits. */
 export const PROJECT_ID = /^[0-9a-f]{32}$/;
@@ -75,3 +76,30 @@ export function validateDate(value: unknown, argumentName: string): Date {
 export function encodeSegment(value: string): string {
   return encodeURIComponent(value);
 }
+
+/** The global ID layouts of the Huawei Cloud types. */
+export const HUAWEI_ID_LAYOUTS: readonly IdLayout[] = [
+  { type: 'HuaweiProject', parts: [] },
+  { type: 'DcsInstance', parts: [{ name: 'instanceId', check: (v) => DCS_INSTANCE_ID.test(v) }] },
+  {
+    type: 'DcsBackup',
+    parts: [
+      { name: 'instanceId', check: (v) => DCS_INSTANCE_ID.test(v) },
+      { name: 'backupId', check: (v) => DCS_INSTANCE_ID.test(v) },
+    ],
+  },
+  { type: 'RdsInstance', parts: [{ name: 'instanceId', check: (v) => RDS_INSTANCE_ID.test(v) }] },
+  {
+    type: 'RdsBackup',
+    parts: [
+      { name: 'instanceId', check: (v) => RDS_INSTANCE_ID.test(v) },
+      { name: 'backupId', check: (v) => RDS_BACKUP_ID.test(v) },
+    ],
+  },
+];
+
+export const huaweiProjectId = (source: string) => encodeId('HuaweiProject', source);
+export const dcsInstanceId = (source: string, instanceId: string) => encodeId('DcsInstance', source, instanceId);
+export const dcsBackupId = (source: string, instanceId: string, backupId: string) => encodeId('DcsBackup', source, instanceId, backupId);
+export const rdsInstanceId = (source: string, instanceId: string) => encodeId('RdsInstance', source, instanceId);
+export const rdsBackupId = (source: string, instanceId: string, backupId: string) => encodeId('RdsBackup', source, instanceId, backupId);

@@ -1,6 +1,7 @@
 /** DCS and RDS wire shapes → the domain (contract §4 names and types, §5 statuses). */
-import type { DcsBackupModel, DcsInstanceModel, RdsBackupModel, RdsInstanceModel, TagModel } from '../../domain/models.js';
-import { dcsBackupEnded, dcsBackupStatus, rdsBackupStatus } from '../../domain/status.js';
+import { dcsBackupId, dcsInstanceId, huaweiProjectId, rdsBackupId, rdsInstanceId } from './ids.js';
+import type { DcsBackupModel, DcsInstanceModel, HuaweiProjectModel, RdsBackupModel, RdsInstanceModel, TagModel } from './models.js';
+import { dcsBackupEnded, dcsBackupStatus, rdsBackupStatus } from './status.js';
 import { parseUpstreamTime } from '../../lib/time.js';
 import type { DcsBackup, DcsInstance } from './wire-dcs.js';
 import type { RdsBackup, RdsInstance } from './wire-rds.js';
@@ -22,9 +23,18 @@ function number(value: string | null | undefined): number | null {
 const tags = (list: { key: string; value?: string | null }[] | null | undefined): TagModel[] | null =>
   list ? list.map((t) => ({ key: t.key, value: t.value ?? null })) : null;
 
+export const toHuaweiProject = (source: { name: string; projectId: string; region: string }): HuaweiProjectModel => ({
+  kind: 'HuaweiProject',
+  id: huaweiProjectId(source.name),
+  source: source.name,
+  projectId: source.projectId,
+  region: source.region,
+});
+
 export function toDcsInstance(source: string, i: DcsInstance): DcsInstanceModel {
   return {
     kind: 'DcsInstance',
+    id: dcsInstanceId(source, i.instance_id),
     provider: 'DCS',
     source,
     instanceId: i.instance_id,
@@ -84,6 +94,7 @@ export function toDcsBackup(source: string, b: DcsBackup): DcsBackupModel {
   const updatedAt = parseUpstreamTime(b.updated_at);
   return {
     kind: 'DcsBackup',
+    id: dcsBackupId(source, b.instance_id, b.backup_id),
     provider: 'DCS',
     source,
     status: dcsBackupStatus(b.status),
@@ -111,6 +122,7 @@ export function toDcsBackup(source: string, b: DcsBackup): DcsBackupModel {
 export function toRdsInstance(source: string, i: RdsInstance): RdsInstanceModel {
   return {
     kind: 'RdsInstance',
+    id: rdsInstanceId(source, i.id),
     provider: 'RDS',
     source,
     instanceId: i.id,
@@ -164,6 +176,7 @@ export function toRdsBackup(source: string, b: RdsBackup): RdsBackupModel {
   const endTime = parseUpstreamTime(b.end_time);
   return {
     kind: 'RdsBackup',
+    id: rdsBackupId(source, b.instance_id, b.id),
     provider: 'RDS',
     source,
     status: rdsBackupStatus(b.status),

@@ -2,7 +2,8 @@
  * Typed client for the RDS v3 listing APIs (notes §B). Arguments are validated before any call;
  * failures come out as `BadInputError` (ours) or `UpstreamError` (theirs).
  */
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../core/errors.js';
+import type { CallScope } from '../../core/upstream.js';
 import { validateDate, validateInt, validateOneOf, validateRdsBackupId, validateRdsInstanceId, validateText } from './ids.js';
 import { HuaweiApi, type HuaweiClientOptions } from './request.js';
 import {
@@ -62,7 +63,7 @@ export class RdsClient {
   }
 
   /** `GET /v3/{project_id}/instances`. `total_count` is the total number of matches. */
-  async listInstances(query: RdsListInstancesQuery = {}): Promise<RdsInstanceList> {
+  async listInstances(query: RdsListInstancesQuery = {}, scope?: CallScope): Promise<RdsInstanceList> {
     const offset = query.offset === undefined ? undefined : validateInt(query.offset, 'offset', 0);
     const limit = query.limit === undefined ? undefined : validateInt(query.limit, 'limit', 1, RDS_MAX_LIMIT);
     const id = query.id === undefined ? undefined : validateRdsInstanceId(query.id, 'id');
@@ -82,6 +83,7 @@ export class RdsClient {
         ['limit', limit],
       ],
       schema: rdsInstanceListSchema,
+      scope,
     });
   }
 
@@ -93,7 +95,7 @@ export class RdsClient {
    * - only `beginTime`: `end_time` = now + 1 day (and at least one second after `beginTime`);
    * - only `endTime`: `begin_time` = `1970-01-01T00:00:00+0000`.
    */
-  async listBackups(query: RdsListBackupsQuery): Promise<RdsBackupList> {
+  async listBackups(query: RdsListBackupsQuery, scope?: CallScope): Promise<RdsBackupList> {
     if (typeof query !== 'object' || query === null) throw new BadInputError('a query with instanceId is required', 'instanceId');
     const instanceId = validateRdsInstanceId(query.instanceId, 'instanceId');
     const backupId = query.backupId === undefined ? undefined : validateRdsBackupId(query.backupId, 'backupId');
@@ -114,6 +116,7 @@ export class RdsClient {
         ['limit', limit],
       ],
       schema: rdsBackupListSchema,
+      scope,
     });
   }
 

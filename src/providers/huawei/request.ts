@@ -3,9 +3,10 @@
  * (authorize → send → normalize errors → parse losslessly → check the schema).
  */
 import type { z } from 'zod';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
-import { TransportError, type HttpResponse, type HttpTransport } from '../../lib/http.js';
+import type { CallScope, UpstreamSender } from '../../core/upstream.js';
+import { TransportError, type HttpResponse } from '../../lib/http.js';
 import { parseJsonLossless } from '../../lib/json.js';
 import type { HuaweiAuth } from './auth.js';
 import { errorResponse, invalidBody, transportFailure, type HuaweiCallContext } from './errors.js';
@@ -18,7 +19,8 @@ export interface HuaweiClientOptions {
   /** e.g. `https://dcs.cn-north-4.myhuaweicloud.com`; a path prefix is kept. */
   endpoint: string;
   auth: HuaweiAuth;
-  transport: HttpTransport;
+  /** The source's upstream path (page cache, call budget, pooled keep-alive HTTP with deadlines). */
+  transport: UpstreamSender;
   /** Clock for values the client computes (RDS open time ranges). Default: the system clock. */
   clock?: Clock;
 }
@@ -45,6 +47,8 @@ export interface GetCall<T> {
   schema: z.ZodType<T>;
   /** Value for a 204 or an empty body; without it those are an error. */
   whenEmpty?: () => T;
+  /** The operation the call is charged to. */
+  scope?: CallScope | undefined;
 }
 
 export class HuaweiApi {
@@ -97,7 +101,7 @@ export class HuaweiApi {
 
     let res: HttpResponse;
     try {
-      res = await this.options.transport.send({ method: 'GET', url, headers });
+      res = await this.options.transport.send({ method: 'GET', url, headers, route: call.operation, cacheable: true }, call.scope);
     } catch (err) {
       if (err instanceof TransportError) throw transportFailure(ctx, err);
       throw err;

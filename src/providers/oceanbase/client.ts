@@ -6,9 +6,10 @@
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import { BadInputError, redact, UpstreamError, type UpstreamErrorCode } from '../../errors.js';
+import { BadInputError, redact, UpstreamError, type UpstreamErrorCode } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
-import { TransportError, type HttpResponse, type HttpTransport } from '../../lib/http.js';
+import type { CallScope, UpstreamSender } from '../../core/upstream.js';
+import { TransportError, type HttpResponse } from '../../lib/http.js';
 import { parseJsonLossless } from '../../lib/json.js';
 import { buildAuthHeader, importAgentPublicKey } from './auth.js';
 import { tenantPathSegment } from './ids.js';
@@ -35,8 +36,8 @@ export interface ObshellClientOptions {
   url: string;
   /** root@sys password; absent → `Auth: ""`. */
   password?: string;
-  /** Pooled keep-alive HTTP with a timeout on every call. */
-  transport: HttpTransport;
+  /** The source's upstream path (page cache, call budget, pooled keep-alive HTTP with deadlines). */
+  transport: UpstreamSender;
   /** `Ts` = now + lifetime (seconds); default 60, as both SDKs (notes §4.2). */
   authLifetimeSeconds?: number;
   /** Clock for `Ts`. Default: the system clock. */
@@ -50,6 +51,11 @@ export interface ObBackupJobsQuery {
   sort?: { field: 'start_timestamp' | 'end_timestamp'; order: 'asc' | 'desc' };
   startTime?: Date;
   endTime?: Date;
+  /**
+   * `endTime` includes the whole of its millisecond: sent as its last nanosecond
+   * (`…T10:08:08.723999999Z`), so jobs whose start truncates to that millisecond are in range.
+   */
+  endTimeWholeMillisecond?: boolean;
 }
 
 /** The route templates used as `UpstreamError.operation`. */
@@ -80,6 +86,10 @@ interface CallSpec {
   query?: URLSearchParams;
   /** Send `X-OCS-Header` (every route but `/info` and `/secret`). */
   auth: boolean;
+  /** A read whose answer the page cache may serve. */
+  cacheable?: boolean;
+  /** The operation the call is charged to. */
+  scope?: CallScope | undefined;
 }
 
 type Outcome = { ok: true; data: unknown; httpStatus: number; traceId: string } | { ok: false; failure: ObFailure };
@@ -91,7 +101,7 @@ export class ObshellClient {
   private readonly source: string;
   private readonly baseUrl: URL;
   private readonly password: string;
-  private readonly transport: HttpTransport;
+  private readonly transport: UpstreamSender;
   private readonly authLifetimeSeconds: number;
   private readonly clock: Clock;
   /** The agent's public key, fetched once and shared by concurrent callers. */
@@ -110,13 +120,13 @@ export class ObshellClient {
   }
 
   /** `GET /api/v1/info`: identity, versions, `startAt` (no auth). */
-  info(): Promise<ObAgentInfo> {
-    return this.call({ operation: OBSHELL_OPERATIONS.info, path: '/api/v1/info', auth: false }, agentInfoSchema);
+  info(scope?: CallScope): Promise<ObAgentInfo> {
+    return this.call({ operation: OBSHELL_OPERATIONS.info, path: '/api/v1/info', auth: false, scope }, agentInfoSchema);
   }
 
   /** `GET /api/v1/tenants/overview`: every tenant not in the recycle bin, `sys` included (notes §3.3). */
-  async tenantsOverview(): Promise<ObTenantOverview[]> {
-    const spec = { operation: OBSHELL_OPERATIONS.tenantsOverview, path: '/api/v1/tenants/overview', auth: true };
+  async tenantsOverview(scope?: CallScope): Promise<ObTenantOverview[]> {
+    const spec = { operation: OBSHELL_OPERATIONS.tenantsOverview, path: '/api/v1/tenants/overview', auth: true, cacheable: true, scope };
     return (await this.call(spec, tenantsOverviewDataSchema)).contents;
   }
 
@@ -124,11 +134,13 @@ export class ObshellClient {
    * `GET /api/v1/tenant/:name/backup/overview`: the running task, else the latest finished one;
    * null when the tenant never ran a backup (404 `Task.NotFound`, legacy 404/2300; notes §2.7).
    */
-  async tenantBackupOverview(tenantName: string): Promise<ObBackupTask | null> {
+  async tenantBackupOverview(tenantName: string, scope?: CallScope): Promise<ObBackupTask | null> {
     const spec = {
       operation: OBSHELL_OPERATIONS.tenantBackupOverview,
       path: `/api/v1/tenant/${tenantPathSegment(tenantName)}/backup/overview`,
       auth: true,
+      cacheable: true,
+      scope,
     };
     const isNoTask = (f: ObFailure) => f.httpStatus === 404 && (f.errCode === 'Task.NotFound' || (f.errCode === undefined && f.legacyCode === 2300));
     const overview = await this.call(spec, tenantBackupOverviewDataSchema, (f) => (isNoTask(f) ? { value: null } : undefined));
@@ -140,8 +152,8 @@ export class ObshellClient {
    * has one; [] on the 404 `Common.NotFound` "Element not found: backup task" the agent answers
    * when none has (legacy 404/2300; notes §3.1). The message tells it from an unknown route's 404.
    */
-  async clusterBackupOverview(): Promise<ObBackupTask[]> {
-    const spec = { operation: OBSHELL_OPERATIONS.clusterBackupOverview, path: '/api/v1/obcluster/backup/overview', auth: true };
+  async clusterBackupOverview(scope?: CallScope): Promise<ObBackupTask[]> {
+    const spec = { operation: OBSHELL_OPERATIONS.clusterBackupOverview, path: '/api/v1/obcluster/backup/overview', auth: true, cacheable: true, scope };
     const isNoTask = (f: ObFailure) =>
       f.httpStatus === 404 && ((f.errCode === 'Common.NotFound' && /backup task/i.test(f.message ?? '')) || (f.errCode === undefined && f.legacyCode === 2300));
     const overview = await this.call(spec, clusterBackupOverviewDataSchema, (f) => (isNoTask(f) ? { value: null } : undefined));
@@ -149,12 +161,14 @@ export class ObshellClient {
   }
 
   /** `GET /api/v1/tenant/:name/backup/tasks` (obshell ≥ 4.3.2.0): one page of the tenant's backup jobs. */
-  async tenantBackupJobs(tenantName: string, query: ObBackupJobsQuery = {}): Promise<ObBackupJobsPage> {
+  async tenantBackupJobs(tenantName: string, query: ObBackupJobsQuery = {}, scope?: CallScope): Promise<ObBackupJobsPage> {
     const spec = {
       operation: OBSHELL_OPERATIONS.tenantBackupJobs,
       path: `/api/v1/tenant/${tenantPathSegment(tenantName)}/backup/tasks`,
       query: backupJobsQueryParams(query),
       auth: true,
+      cacheable: true,
+      scope,
     };
     return this.call(spec, backupJobsPageSchema);
   }
@@ -179,7 +193,7 @@ export class ObshellClient {
     for (let attempt = 1; ; attempt++) {
       const traceId = randomBytes(8).toString('hex');
       const headers: Record<string, string> = { accept: 'application/json', 'x-obshell-trace-id': traceId };
-      const key = spec.auth ? this.agentKey() : undefined;
+      const key = spec.auth ? this.agentKey(spec.scope) : undefined;
       if (key) headers['x-ocs-header'] = this.authHeader(spec, uri, await key);
 
       const outcome = this.interpret(spec, await this.send(spec, url, headers, traceId), traceId);
@@ -196,7 +210,7 @@ export class ObshellClient {
 
   private async send(spec: CallSpec, url: URL, headers: Record<string, string>, traceId: string): Promise<HttpResponse> {
     try {
-      return await this.transport.send({ method: 'GET', url, headers });
+      return await this.transport.send({ method: 'GET', url, headers, route: spec.operation, cacheable: spec.cacheable ?? false }, spec.scope);
     } catch (err) {
       const detail = err instanceof TransportError ? `${err.failure}: ${err.message}` : 'other: request failed';
       throw this.error(spec, { code: 'UPSTREAM_UNAVAILABLE', detail, traceId, cause: err });
@@ -276,9 +290,9 @@ export class ObshellClient {
 
   // ---- auth ---------------------------------------------------------------------------------------
 
-  private agentKey(): Promise<KeyObject> {
+  private agentKey(scope: CallScope | undefined): Promise<KeyObject> {
     if (!this.publicKey) {
-      const pending = this.call({ operation: OBSHELL_OPERATIONS.secret, path: '/api/v1/secret', auth: false }, secretSchema).then((secret) =>
+      const pending = this.call({ operation: OBSHELL_OPERATIONS.secret, path: '/api/v1/secret', auth: false, scope }, secretSchema).then((secret) =>
         this.importKey(secret.public_key),
       );
       // A failed fetch is not cached: the next call tries again.
@@ -382,6 +396,9 @@ function backupJobsQueryParams(query: ObBackupJobsQuery): URLSearchParams {
     params.set('sort', `${field},${order}`);
   }
   if (query.startTime !== undefined) params.set('start_time', time(query.startTime, 'startTime'));
-  if (query.endTime !== undefined) params.set('end_time', time(query.endTime, 'endTime'));
+  if (query.endTime !== undefined) {
+    const end = time(query.endTime, 'endTime');
+    params.set('end_time', query.endTimeWholeMillisecond ? end.replace(/Z$/, '999999Z') : end);
+  }
   return params;
 }

@@ -6,7 +6,8 @@
  * (obshell `checkTenantName`: `^[a-zA-Z0-9-_~#+]+$`, no `$`). Anything else cannot name a tenant,
  * so it is refused before a call is made; the segment is percent-encoded all the same.
  */
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../core/errors.js';
+import { COUNTER, encodeId, type IdLayout } from '../../core/ids.js';
 
 export const TENANT_NAME_MAX_LENGTH = 64;
 const TENANT_NAME_PATTERN = /^[A-Za-z0-9_\-~#+]+$/;
@@ -29,3 +30,32 @@ export function validateTenantName(name: unknown, argumentName = 'tenantName'): 
 export function tenantPathSegment(name: unknown, argumentName = 'tenantName'): string {
   return encodeURIComponent(validateTenantName(name, argumentName));
 }
+
+/** The global ID layouts of the OceanBase types. */
+export const OB_ID_LAYOUTS: readonly IdLayout[] = [
+  { type: 'ObCluster', parts: [] },
+  { type: 'ObTenant', parts: [{ name: 'tenantName', check: isTenantName }] },
+  {
+    type: 'ObBackupTask',
+    parts: [
+      { name: 'tenantId', check: COUNTER, numeric: true },
+      { name: 'taskId', check: COUNTER, numeric: true },
+    ],
+  },
+  {
+    type: 'ObBackupJob',
+    parts: [
+      { name: 'tenantName', check: isTenantName },
+      { name: 'jobId', check: COUNTER, numeric: true },
+    ],
+  },
+];
+
+function isTenantName(value: string): boolean {
+  return value.length > 0 && value.length <= TENANT_NAME_MAX_LENGTH && TENANT_NAME_PATTERN.test(value);
+}
+
+export const obClusterId = (source: string) => encodeId('ObCluster', source);
+export const obTenantId = (source: string, tenantName: string) => encodeId('ObTenant', source, tenantName);
+export const obBackupTaskId = (source: string, tenantId: number, taskId: number) => encodeId('ObBackupTask', source, tenantId, taskId);
+export const obBackupJobId = (source: string, tenantName: string, jobId: number) => encodeId('ObBackupJob', source, tenantName, jobId);

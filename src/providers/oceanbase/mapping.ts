@@ -1,6 +1,7 @@
 /** obshell wire shapes → the domain (contract §4 names and types, §5 statuses). */
-import type { ObAgentInfoModel, ObBackupJobModel, ObBackupTaskModel, ObTenantModel } from '../../domain/models.js';
-import { obBackupStatus } from '../../domain/status.js';
+import { obBackupJobId, obBackupTaskId, obClusterId, obTenantId } from './ids.js';
+import type { ObAgentInfoModel, ObBackupJobModel, ObBackupTaskModel, ObClusterModel, ObTenantModel } from './models.js';
+import { obBackupStatus } from './status.js';
 import { nanosToDate, parseUpstreamTime } from '../../lib/time.js';
 import type { ObAgentInfo, ObBackupJob, ObBackupTask, ObTenantOverview } from './wire.js';
 
@@ -25,9 +26,12 @@ export function toAgentInfo(info: ObAgentInfo): ObAgentInfoModel {
   };
 }
 
+export const toObCluster = (source: string): ObClusterModel => ({ kind: 'ObCluster', id: obClusterId(source), provider: 'OCEANBASE', source });
+
 export function toObTenant(source: string, t: ObTenantOverview): ObTenantModel {
   return {
     kind: 'ObTenant',
+    id: obTenantId(source, t.tenant_name),
     provider: 'OCEANBASE',
     source,
     tenantId: t.tenant_id,
@@ -56,6 +60,7 @@ export function toObBackupTask(source: string, t: ObBackupTask): ObBackupTaskMod
   const finishedAt = parseUpstreamTime(t.end_timestamp);
   return {
     kind: 'ObBackupTask',
+    id: obBackupTaskId(source, t.tenant_id, t.task_id),
     provider: 'OCEANBASE',
     source,
     status: obBackupStatus(t.status),
@@ -96,6 +101,7 @@ export function toObBackupJob(source: string, tenantName: string, j: ObBackupJob
   const finishedAt = parseUpstreamTime(j.end_timestamp);
   return {
     kind: 'ObBackupJob',
+    id: obBackupJobId(source, tenantName, j.job_id),
     provider: 'OCEANBASE',
     source,
     status: obBackupStatus(j.status),

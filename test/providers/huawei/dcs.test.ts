@@ -1,6 +1,6 @@
 /** DcsClient against the simulated DCS v2 APIs over real loopback HTTP. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/core/errors.js';
 import { dcsQueryTime, type DcsClient } from '../../../src/providers/huawei/dcs-client.js';
 import { errorResponse } from '../../../src/providers/huawei/errors.js';
 import type { DcsInstanceSim } from '../../../src/simulators/fleet.js';

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BadInputError, type UpstreamErrorCode } from '../../../src/errors.js';
+import { BadInputError, type UpstreamErrorCode } from '../../../src/core/errors.js';
 import { HttpTransport } from '../../../src/lib/http.js';
 import type { HuaweiAuth } from '../../../src/providers/huawei/auth.js';
 import { classifyHuaweiError, retryAfterSeconds } from '../../../src/providers/huawei/errors.js';

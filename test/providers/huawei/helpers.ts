@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { request } from 'undici';
 import { expect } from 'vitest';
-import { UpstreamError } from '../../../src/errors.js';
+import { UpstreamError } from '../../../src/core/errors.js';
 import { AkSkAuth, TokenAuth, type HuaweiAuth } from '../../../src/providers/huawei/auth.js';
 import { DcsClient } from '../../../src/providers/huawei/dcs-client.js';
 import { RdsClient } from '../../../src/providers/huawei/rds-client.js';

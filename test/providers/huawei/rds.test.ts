@@ -1,6 +1,6 @@
 /** RdsClient against the simulated RDS v3 APIs over real loopback HTTP. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/core/errors.js';
 import { fixedClock } from '../../../src/lib/clock.js';
 import { errorResponse } from '../../../src/providers/huawei/errors.js';
 import { rdsQueryTime, type RdsClient } from '../../../src/providers/huawei/rds-client.js';

@@ -3,7 +3,7 @@
  * shapes), every error case of notes §2.7 / §3.1 (current style), faults, and secret hygiene.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BadInputError, UpstreamError } from '../../../src/errors.js';
+import { BadInputError, UpstreamError } from '../../../src/core/errors.js';
 import { HttpTransport } from '../../../src/lib/http.js';
 import { ObshellClient } from '../../../src/providers/oceanbase/client.js';
 import { OBSHELL_ROUTES, startObshellSimulator, type ObshellSimulator } from '../../../src/simulators/obshell/server.js';

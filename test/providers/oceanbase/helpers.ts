@@ -4,7 +4,7 @@
  */
 import { request } from 'undici';
 import { expect } from 'vitest';
-import { UpstreamError } from '../../../src/errors.js';
+import { UpstreamError } from '../../../src/core/errors.js';
 import { fixedClock } from '../../../src/lib/clock.js';
 import { type HttpTransport } from '../../../src/lib/http.js';
 import { parseJsonLossless } from '../../../src/lib/json.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/core/errors.js';
 import { tenantPathSegment, validateTenantName } from '../../../src/providers/oceanbase/ids.js';
 
 describe('tenant names', () => {

@@ -1,129 +1,12 @@
 /**
- * The domain: what the GraphQL types are resolved from (codegen mappers point here). Each model
- * carries `kind`, the GraphQL type it is, set where the object is built from a known upstream
- * answer; unions and interfaces resolve from it, never from an object's shape. Field names match
- * the GraphQL fields so that most fields need no resolver.
+ * The Huawei Cloud models (projects, DCS and RDS instances and backups) the GraphQL types are
+ * resolved from (codegen mappers point here). Field names match the GraphQL fields.
  */
-import type { ProviderKind } from '../errors.js';
-import type { BackupStatus } from './status.js';
-
-export type { BackupStatus } from './status.js';
-export type Provider = ProviderKind;
-
-/** What every backup model has (the `Backup` interface). */
-export interface BackupCommon {
-  provider: Provider;
-  source: string;
-  status: BackupStatus;
-  providerStatus: string;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  sizeBytes: number | null;
-}
-
-// ---- OceanBase ----------------------------------------------------------------------------------
-
-export interface ObClusterModel {
-  kind: 'ObCluster';
-  provider: 'OCEANBASE';
-  source: string;
-}
-
-export interface ObAgentInfoModel {
-  pid: number | null;
-  state: number | null;
-  startAt: Date | null;
-  homePath: string | null;
-  obVersion: string | null;
-  architecture: string | null;
-  ip: string | null;
-  port: number | null;
-  zone: string | null;
-  identity: string | null;
-  version: string | null;
-  isObproxyAgent: boolean | null;
-  security: boolean | null;
-  supportedAuth: string[] | null;
-}
-
-export interface ObConnectionStringModel {
-  type: string | null;
-  obproxyAddress: string | null;
-  obproxyPort: number | null;
-  connectionString: string | null;
-}
-
-export interface ObTenantModel {
-  kind: 'ObTenant';
-  provider: 'OCEANBASE';
-  source: string;
-  tenantId: number;
-  tenantName: string;
-  isSystemTenant: boolean;
-  mode: string | null;
-  status: string | null;
-  locked: boolean | null;
-  primaryZone: string | null;
-  locality: string | null;
-  inRecyclebin: boolean | null;
-  createdTime: Date | null;
-  readOnly: boolean | null;
-  comment: string | null;
-  connectionStrings: ObConnectionStringModel[];
-}
-
-export interface ObBackupTaskModel extends BackupCommon {
-  kind: 'ObBackupTask';
-  provider: 'OCEANBASE';
-  tenantId: number;
-  taskId: number;
-  jobId: number;
-  incarnation: number | null;
-  backupSetId: number | null;
-  startTimestamp: Date | null;
-  endTimestamp: Date | null;
-  startScn: string | null;
-  endScn: string | null;
-  userLsStartScn: string | null;
-  encryptionMode: string | null;
-  inputBytes: number | null;
-  outputBytes: number | null;
-  outputRateBytes: number | null;
-  extraMetaBytes: number | null;
-  tabletCount: number | null;
-  finishTabletCount: number | null;
-  macroBlockCount: number | null;
-  finishMacroBlockCount: number | null;
-  fileCount: number | null;
-  metaTurnId: number | null;
-  dataTurnId: number | null;
-  result: number | null;
-  comment: string | null;
-  path: string | null;
-}
-
-export interface ObBackupJobModel extends BackupCommon {
-  kind: 'ObBackupJob';
-  provider: 'OCEANBASE';
-  /** The tenant's name as it was asked for (jobs carry only `tenant_id`). */
-  tenantName: string;
-  tenantId: number;
-  jobId: number;
-  backupSetId: number | null;
-  plusArchivelog: boolean | null;
-  backupType: string | null;
-  startTimestamp: Date | null;
-  endTimestamp: Date | null;
-  result: number | null;
-  comment: string | null;
-  description: string | null;
-  path: string | null;
-}
-
-// ---- Huawei Cloud -------------------------------------------------------------------------------
+import type { BackupCommon } from '../../core/models.js';
 
 export interface HuaweiProjectModel {
   kind: 'HuaweiProject';
+  id: string;
   source: string;
   projectId: string;
   region: string | null;
@@ -136,6 +19,7 @@ export interface TagModel {
 
 export interface DcsInstanceModel {
   kind: 'DcsInstance';
+  id: string;
   provider: 'DCS';
   source: string;
   instanceId: string;
@@ -213,6 +97,7 @@ export interface RdsDatastoreModel {
 
 export interface RdsInstanceModel {
   kind: 'RdsInstance';
+  id: string;
   provider: 'RDS';
   source: string;
   instanceId: string;
@@ -272,10 +157,3 @@ export interface RdsBackupModel extends BackupCommon {
   databases: { name: string | null }[] | null;
   associatedWithDdm: boolean | null;
 }
-
-// ---- unions -------------------------------------------------------------------------------------
-
-export type InstanceModel = ObClusterModel | DcsInstanceModel | RdsInstanceModel;
-export type TenantModel = ObTenantModel | HuaweiProjectModel;
-export type BackupModel = ObBackupTaskModel | ObBackupJobModel | DcsBackupModel | RdsBackupModel;
-export type NodeModel = InstanceModel | TenantModel | BackupModel;

@@ -3,8 +3,11 @@
  * them into `extensions.code` errors (contract §6); nothing here knows about GraphQL.
  */
 
-/** The upstream API a call went to. Matches the GraphQL `Provider` enum. */
-export type ProviderKind = 'OCEANBASE' | 'DCS' | 'RDS';
+/**
+ * The upstream API a call went to: a value of the GraphQL `Provider` enum (`OCEANBASE`, `DCS`,
+ * `RDS`, or whatever a provider module adds to it).
+ */
+export type ProviderKind = string;
 
 /** The `extensions.code` an upstream failure becomes. */
 export type UpstreamErrorCode = 'UPSTREAM_ERROR' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_AUTH_FAILED' | 'NOT_FOUND';
@@ -79,6 +82,25 @@ function describe(init: UpstreamErrorInit): string {
       return `${who}: ${what || 'not found'}${status}`;
     default:
       return `${who} answered with an error${status}${what ? `: ${what}` : ''} [${init.operation}]`;
+  }
+}
+
+/**
+ * The operation would make more upstream calls than its budget allows. Raised before the calls
+ * that would pass it are sent (an estimate at each fan-out), never after the upstreams were flooded.
+ */
+export class BudgetExceededError extends Error {
+  override readonly name = 'BudgetExceededError';
+  constructor(
+    /** Upstream calls one operation may make. */
+    readonly budget: number,
+    /** Calls made so far plus the calls the next step would make. */
+    readonly estimate: number,
+    what: string,
+  ) {
+    super(
+      `This operation would need about ${estimate} upstream calls (${what}); the budget is ${budget}. Narrow the query (filters, smaller pages) or raise fleet.callBudget.`,
+    );
   }
 }
 

@@ -1,0 +1,30 @@
+/**
+ * The upstream-call budget of one operation: every call sent upstream is charged (answers from
+ * the page cache are not), and fan-outs reserve what they are about to spend first, so an
+ * operation that would flood the upstreams fails with `BUDGET_EXCEEDED` before it sends them.
+ */
+import { BudgetExceededError } from './errors.js';
+
+export class CallBudget {
+  private used = 0;
+
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('a call budget is a positive integer');
+  }
+
+  /** Upstream calls sent so far. */
+  get spent(): number {
+    return this.used;
+  }
+
+  /** Refuses a step that would make about `calls` more calls past the budget. */
+  reserve(calls: number, what: string): void {
+    if (this.used + calls > this.limit) throw new BudgetExceededError(this.limit, this.used + calls, what);
+  }
+
+  /** Counts one call about to be sent; refuses it past the budget. */
+  charge(route: string): void {
+    if (this.used + 1 > this.limit) throw new BudgetExceededError(this.limit, this.used + 1, `one more ${route}`);
+    this.used++;
+  }
+}

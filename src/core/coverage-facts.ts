@@ -1,0 +1,41 @@
+/**
+ * Coverage facts from an upstream that can only be read whole over a time range (no order, no
+ * status filter: DCS, RDS). The RPO window is read first; only a target with no success in it, or
+ * nothing finished in it, is read further back.
+ */
+import { finished, inProgress, type BackupCommon } from './models.js';
+import type { CoverageFacts } from './provider.js';
+
+/** Newest first by start time (no start time last). */
+function newest<T extends BackupCommon>(items: readonly T[], keep: (b: T) => boolean): T | null {
+  let best: T | null = null;
+  for (const item of items) {
+    if (!keep(item)) continue;
+    const t = item.startedAt?.getTime() ?? -Infinity;
+    const bt = best?.startedAt?.getTime() ?? -Infinity;
+    if (best === null || t > bt || (t === bt && item.id < best.id)) best = item;
+  }
+  return best;
+}
+
+export function factsOf(items: readonly BackupCommon[]): CoverageFacts {
+  return {
+    lastBackup: newest(items, () => true),
+    lastSuccess: newest(items, (b) => b.status === 'SUCCEEDED'),
+    newestFinished: newest(items, (b) => finished(b.status)),
+    running: items.some((b) => inProgress(b.status)),
+    hasAny: items.length > 0,
+  };
+}
+
+/**
+ * `readAll(from, to)`: every backup whose start time lies in [from, to] (ms, null: open).
+ * `since`: the start of the RPO window.
+ */
+export async function factsFromWindows(readAll: (from: number | null, to: number | null) => Promise<BackupCommon[]>, since: number): Promise<CoverageFacts> {
+  const recent = await readAll(since, null);
+  const facts = factsOf(recent);
+  if (facts.lastSuccess && facts.newestFinished) return facts;
+  const older = await readAll(null, since - 1);
+  return factsOf([...recent, ...older]);
+}

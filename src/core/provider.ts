@@ -1,0 +1,137 @@
+/**
+ * The one small interface between the provider-agnostic fleet core and a provider module. A module
+ * (src/providers/<name>/) owns everything about its upstream: its schema file, resolvers, client,
+ * auth, ID layouts, status map, mapping and loaders. The core asks it only what this file lists:
+ * the targets of a source, a target's backups in a time range (sorted where the upstream can sort,
+ * else whole), look-ups by key, and the facts the coverage rules need.
+ */
+import type { z } from 'zod';
+import type { Clock } from '../lib/clock.js';
+import type { Segment } from '../pagination/connection.js';
+import type { CallBudget } from './budget.js';
+import type { PageCache } from './cache.js';
+import type { ProviderKind } from './errors.js';
+import type { IdLayout, NodeRef } from './ids.js';
+import type { BackupCommon, BackupStatus, NodeLike } from './models.js';
+import type { MsRange } from './time-range.js';
+
+/** Which of a source's provider kinds an operation wants (`null`: all). */
+export type KindFilter = readonly ProviderKind[] | null;
+
+export function wants(filter: KindFilter, kind: ProviderKind): boolean {
+  return filter === null || filter.length === 0 || filter.includes(kind);
+}
+
+/** What every configured source has, whatever its provider (the module adds the rest). */
+export interface SourceConfigBase {
+  name: string;
+  provider: string;
+  timeoutMs: number;
+  maxConcurrency: number;
+  /** Recovery point objective for the coverage view, hours. */
+  rpoHours: number;
+}
+
+/** What a module gets to build a source's runtime. */
+export interface SourceEnv {
+  clock: Clock;
+  /** The process's page cache (null: off), and how long a page is served. */
+  cache: PageCache | null;
+  cacheTtlMs: number;
+}
+
+/** What a session's calls are charged to: one GraphQL operation. */
+export interface OperationScope {
+  /** "Now" for the whole operation (epoch ms): every window and age in one answer agrees. */
+  readonly now: number;
+  readonly clock: Clock;
+  readonly budget: CallBudget;
+}
+
+/** A protected object: an OceanBase user tenant, a DCS or an RDS instance. */
+export interface Target {
+  kind: ProviderKind;
+  source: string;
+  /** The target's global ID (an `ObTenant`, `DcsInstance`, `RdsInstance`). */
+  id: string;
+  /** The upstream keys in that ID (the module's own: a tenant name, an instance ID). */
+  keys: Readonly<Record<string, string | number>>;
+  /** The GraphQL object (`BackupTarget` member), when known without another call. */
+  model: NodeLike | null;
+}
+
+/** A group of a source's targets that is read (and may fail) on its own, e.g. one service. */
+export interface TargetGroup {
+  kind: ProviderKind;
+  load(): Promise<Target[]>;
+}
+
+/**
+ * How the core reads a target's backups in a time range (`MsRange`, on `startedAt`). What comes
+ * back is exactly the backups in the range that pass the status filter the reader was made for.
+ */
+export type BackupReader =
+  /** The upstream sorts by start time: the first `size` backups of the range in `order`, and how many the range holds. */
+  | { sorted: true; read(range: MsRange, order: 'desc' | 'asc', size: number): Promise<{ items: BackupCommon[]; total: number }> }
+  /** The upstream promises no order: everything in the range, whole. */
+  | { sorted: false; readAll(range: MsRange): Promise<BackupCommon[]> };
+
+/** What the coverage rules (contract §7) need to know of one target. */
+export interface CoverageFacts {
+  /** The newest backup by start time, whatever its status. */
+  lastBackup: BackupCommon | null;
+  /** The newest backup that succeeded, in the whole history (null: none, or not knowable). */
+  lastSuccess: BackupCommon | null;
+  /** The newest backup that ended (any terminal status). */
+  newestFinished: BackupCommon | null;
+  /** A backup of the target is running or pending. */
+  running: boolean;
+  /** The target has at least one backup record. */
+  hasAny: boolean;
+  /** Set when the upstream cannot say what the rules need (e.g. agents without job history). */
+  limitation?: string;
+}
+
+/** One configured source, seen by one operation: its calls are charged to that operation. */
+export interface SourceSession {
+  readonly source: string;
+  /** Segments of the `instances` list (one per service). */
+  instanceSegments(kinds: KindFilter): Segment<NodeLike>[];
+  /** Segments of the `tenants` list. */
+  tenantSegments(kinds: KindFilter): Segment<NodeLike>[];
+  /** The source's backup targets, per group; `picked` narrows them to IDs decoded from a filter. */
+  targets(kinds: KindFilter, picked?: readonly NodeRef[]): TargetGroup[];
+  /** How to read a target's backups of these statuses. */
+  backups(target: Target, statuses: readonly BackupStatus[] | null): Promise<BackupReader>;
+  /** The coverage facts of a target; `since` is the start of its RPO window (epoch ms). */
+  coverage(target: Target, since: number): Promise<CoverageFacts>;
+  /** An object by its decoded ID; null when it no longer exists. Batched per operation. */
+  node(ref: NodeRef): Promise<NodeLike | null>;
+}
+
+/** One configured source at run time (process-wide: clients, connection pools, what is remembered). */
+export interface SourceRuntime {
+  readonly name: string;
+  readonly config: SourceConfigBase;
+  /** The provider kinds this source serves (`['OCEANBASE']`, `['DCS', 'RDS']`). */
+  readonly kinds: readonly ProviderKind[];
+  session(op: OperationScope): SourceSession;
+  close(): Promise<void>;
+}
+
+/** A provider module, as the registry (src/providers/index.ts) lists it. */
+export interface ProviderModule<C extends SourceConfigBase = SourceConfigBase> {
+  /** `provider:` in the configuration. */
+  readonly name: string;
+  /** The values it adds to the GraphQL `Provider` enum. */
+  readonly kinds: readonly ProviderKind[];
+  /** The zod schema of one of its sources in the configuration file. */
+  readonly configSchema: z.ZodType<C>;
+  /** Its SDL files, relative to `schema/`. */
+  readonly typeDefs: readonly string[];
+  /** Its global ID layouts. */
+  readonly ids: readonly IdLayout[];
+  /** Which node types are its backup targets (for `instanceIds` filters: what a filter may name). */
+  readonly filterableIdTypes: readonly string[];
+  createSource(config: C, env: SourceEnv): SourceRuntime;
+}

@@ -1,0 +1,201 @@
+/**
+ * `backupCoverage`: one item per protected object (every OceanBase user tenant, every DCS and RDS
+ * instance) with its state by the rules of contract §7, worst first. Each provider tells the
+ * facts of its targets at the fewest calls its upstream allows (`SourceSession.coverage`); the
+ * rules, the order, the summary and the paging are here, the same for every provider.
+ */
+import { BadInputError, type ProviderKind } from '../core/errors.js';
+import type { BackupCommon, NodeLike } from '../core/models.js';
+import type { CoverageFacts, SourceSession, Target } from '../core/provider.js';
+import type { ConnectionArgs } from '../pagination/args.js';
+import { listKey } from '../pagination/cursor.js';
+import { rethrowIfFatal, selectSources, type Operation, type Report, type SourceFilter } from './fleet.js';
+import { encodeCursor, pageOfStreams, parseKeysetArgs, type CursorCodec, type KeysetConnection } from './keyset.js';
+import { MemoryStream, type Order } from './streams.js';
+
+const HOUR = 3_600_000;
+
+export type CoverageState = 'OK' | 'STALE' | 'FAILING' | 'RUNNING' | 'NEVER' | 'UNKNOWN';
+export type CoverageReason = 'NEVER_BACKED_UP' | 'LAST_BACKUP_FAILED' | 'NO_SUCCESS_WITHIN_RPO' | 'ARCHIVE_LAG' | 'ARCHIVE_STOPPED' | 'SOURCE_UNREACHABLE';
+
+/** Worst first. */
+const RANK: Record<CoverageState, number> = { NEVER: 0, FAILING: 1, STALE: 2, UNKNOWN: 3, RUNNING: 4, OK: 5 };
+const STATES = Object.keys(RANK) as CoverageState[];
+
+export interface CoverageItem {
+  kind: 'BackupCoverage';
+  source: string;
+  provider: ProviderKind;
+  targetId: string;
+  target: NodeLike;
+  state: CoverageState;
+  reasons: CoverageReason[];
+  lastBackup: BackupCommon | null;
+  lastSuccessfulBackup: BackupCommon | null;
+  lastSuccessAt: Date | null;
+  ageSeconds: number | null;
+  rpoHours: number;
+  /** What the upstream could not tell (agents without job history), when anything. */
+  limitation: string | null;
+}
+
+export interface CoverageSummary {
+  total: number;
+  ok: number;
+  stale: number;
+  failing: number;
+  running: number;
+  never: number;
+  unknown: number;
+}
+
+export interface CoverageFilter extends SourceFilter {
+  states?: readonly CoverageState[] | null;
+}
+
+export interface CoverageConnection extends KeysetConnection<CoverageItem> {
+  summary: CoverageSummary;
+}
+
+interface CoverageKey {
+  rank: number;
+  /** `lastSuccessAt` (ms): the older the success, the worse; none at all is worst. */
+  at: number | null;
+  id: string;
+}
+
+const COVERAGE_ORDER: Order<CoverageItem, CoverageKey> = {
+  key: (item) => ({ rank: RANK[item.state], at: item.lastSuccessAt?.getTime() ?? null, id: item.targetId }),
+  compare(a, b) {
+    if (a.rank !== b.rank) return a.rank - b.rank;
+    if (a.at !== b.at) {
+      if (a.at === null) return -1;
+      if (b.at === null) return 1;
+      return a.at - b.at;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  },
+};
+
+const COVERAGE_CURSOR: CursorCodec<CoverageKey, null> = {
+  write: (key) => [key.rank, key.at, key.id],
+  read([rank, at, id, ...rest]) {
+    const ok =
+      rest.length === 0 &&
+      typeof rank === 'number' &&
+      Number.isInteger(rank) &&
+      rank >= 0 &&
+      rank <= 5 &&
+      (at === null || (typeof at === 'number' && Number.isSafeInteger(at))) &&
+      typeof id === 'string';
+    return ok ? { key: { rank, at, id }, context: null } : undefined;
+  },
+};
+
+/** The state and reasons of one target by contract §7, given its facts. */
+export function assess(facts: CoverageFacts, now: number, rpoHours: number): Pick<CoverageItem, 'state' | 'reasons' | 'lastSuccessAt' | 'ageSeconds'> {
+  const success = facts.lastSuccess;
+  const lastSuccessAt = success ? (success.finishedAt ?? success.startedAt) : null;
+  const ageSeconds = lastSuccessAt ? Math.max(0, (now - lastSuccessAt.getTime()) / 1000) : null;
+  const withinRpo = ageSeconds !== null && ageSeconds <= rpoHours * 3600;
+  const failed = facts.newestFinished?.status === 'FAILED';
+  const reasons: CoverageReason[] = [];
+  if (!facts.hasAny) reasons.push('NEVER_BACKED_UP');
+  if (failed) reasons.push('LAST_BACKUP_FAILED');
+  if (!withinRpo) reasons.push('NO_SUCCESS_WITHIN_RPO');
+  const state: CoverageState = !facts.hasAny ? 'NEVER' : failed ? 'FAILING' : withinRpo ? 'OK' : facts.running ? 'RUNNING' : 'STALE';
+  return { state, reasons, lastSuccessAt, ageSeconds };
+}
+
+export function checkRpo(rpoHours: number | null | undefined): number | null {
+  if (rpoHours === null || rpoHours === undefined) return null;
+  if (!Number.isFinite(rpoHours) || rpoHours <= 0 || rpoHours > 24 * 365 * 10) {
+    throw new BadInputError('`rpoHours` must be more than 0 and at most 87600 (ten years).', 'rpoHours');
+  }
+  return rpoHours;
+}
+
+export async function backupCoverage(
+  op: Operation,
+  args: ConnectionArgs,
+  filter: CoverageFilter | null | undefined,
+  rpoHoursArg: number | null | undefined,
+  report: Report,
+): Promise<CoverageConnection> {
+  const f = filter ?? {};
+  const rpoOverride = checkRpo(rpoHoursArg);
+  const states = f.states && f.states.length > 0 ? new Set(f.states) : null;
+  const list = listKey(['backupCoverage', { ...f, states: states ? [...states].sort() : null }, rpoOverride]);
+  const request = parseKeysetArgs(args, list, COVERAGE_CURSOR);
+
+  const selected = selectSources(op, f);
+  const groups = selected.flatMap(({ session, kinds }) => session.targets(kinds).map((group) => ({ session, group })));
+  const listed = await Promise.all(
+    groups.map(async ({ session, group }) => {
+      try {
+        const targets = await group.load();
+        op.fleet.remember(session.source, group.kind, targets);
+        return targets.map((target) => ({ session, target, unreachable: false }));
+      } catch (error) {
+        rethrowIfFatal(error);
+        report(error);
+        // Its targets as last seen, each UNKNOWN: a source that is down does not make them vanish.
+        return op.fleet.remembered(session.source, group.kind).map((target) => ({ session, target, unreachable: true }));
+      }
+    }),
+  );
+  const targets = listed.flat();
+  op.budget.reserve(targets.length, `the coverage of ${targets.length} targets`);
+
+  const items = await Promise.all(
+    targets.map(({ session, target, unreachable }) => {
+      const rpoHours = rpoOverride ?? op.fleet.get(session.source)!.config.rpoHours;
+      return unreachable ? Promise.resolve(unknownItem(target, rpoHours)) : assessTarget(op, session, target, rpoHours, report);
+    }),
+  );
+  const kept = items.filter((item) => !states || states.has(item.state));
+  const summary: CoverageSummary = { total: kept.length, ok: 0, stale: 0, failing: 0, running: 0, never: 0, unknown: 0 };
+  for (const item of kept) summary[item.state.toLowerCase() as Lowercase<CoverageState>]++;
+
+  const page = await pageOfStreams([new MemoryStream(kept, COVERAGE_ORDER)], COVERAGE_ORDER, request, (item) =>
+    encodeCursor(list, COVERAGE_CURSOR.write(COVERAGE_ORDER.key(item), null)),
+  );
+  return { ...page, summary };
+}
+
+async function assessTarget(op: Operation, session: SourceSession, target: Target, rpoHours: number, report: Report): Promise<CoverageItem> {
+  try {
+    const facts = await session.coverage(target, op.now - rpoHours * HOUR);
+    return {
+      ...base(target, rpoHours),
+      ...assess(facts, op.now, rpoHours),
+      lastBackup: facts.lastBackup,
+      lastSuccessfulBackup: facts.lastSuccess,
+      limitation: facts.limitation ?? null,
+    };
+  } catch (error) {
+    rethrowIfFatal(error);
+    report(error);
+    return unknownItem(target, rpoHours);
+  }
+}
+
+function base(target: Target, rpoHours: number) {
+  if (!target.model) throw new Error(`coverage of ${target.id} without its object`);
+  return { kind: 'BackupCoverage' as const, source: target.source, provider: target.kind, targetId: target.id, target: target.model, rpoHours };
+}
+
+function unknownItem(target: Target, rpoHours: number): CoverageItem {
+  return {
+    ...base(target, rpoHours),
+    state: 'UNKNOWN',
+    reasons: ['SOURCE_UNREACHABLE'],
+    lastBackup: null,
+    lastSuccessfulBackup: null,
+    lastSuccessAt: null,
+    ageSeconds: null,
+    limitation: null,
+  };
+}
+
+export { STATES as COVERAGE_STATES };

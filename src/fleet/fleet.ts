@@ -1,0 +1,117 @@
+/**
+ * The fleet: every configured source at run time, and the operations run over them. Knows no
+ * provider: sources come from the provider modules through `SourceRuntime`, and everything the
+ * fleet views need is asked through `SourceSession`.
+ */
+import { CallBudget } from '../core/budget.js';
+import { BadInputError, BudgetExceededError, type ProviderKind } from '../core/errors.js';
+import type { IdCodec } from '../core/ids.js';
+import type { KindFilter, OperationScope, SourceRuntime, SourceSession, Target } from '../core/provider.js';
+import type { Clock } from '../lib/clock.js';
+
+export interface FleetSettings {
+  /** The window of `backupTasks` without `since`, days. */
+  defaultWindowDays: number;
+  /** Upstream calls one operation may make. */
+  callBudget: number;
+  /** Most IDs one `nodes(ids:)` may ask for. */
+  maxNodeIds: number;
+}
+
+export const DEFAULT_FLEET_SETTINGS: FleetSettings = { defaultWindowDays: 7, callBudget: 500, maxNodeIds: 100 };
+
+/** Reports a failure of one source, service or target while the rest of an answer stands. */
+export type Report = (error: unknown) => void;
+
+/** A failure that is the whole operation's, never one part's: it is not reported as partial. */
+export function rethrowIfFatal(error: unknown): void {
+  if (error instanceof BudgetExceededError || error instanceof BadInputError) throw error;
+}
+
+export class Fleet {
+  private readonly byName = new Map<string, SourceRuntime>();
+  /** The targets of each source's group as last read: what `UNKNOWN` coverage lists while a source is down. */
+  private readonly knownTargets = new Map<string, Target[]>();
+
+  constructor(
+    readonly sources: readonly SourceRuntime[],
+    readonly codec: IdCodec,
+    readonly settings: FleetSettings,
+    readonly clock: Clock,
+    /** Node types an `instanceIds` filter may name. */
+    readonly filterableIdTypes: readonly string[],
+  ) {
+    for (const source of sources) this.byName.set(source.name, source);
+  }
+
+  get(name: string): SourceRuntime | undefined {
+    return this.byName.get(name);
+  }
+
+  operation(): Operation {
+    return new Operation(this);
+  }
+
+  remember(source: string, kind: ProviderKind, targets: Target[]): void {
+    this.knownTargets.set(`${source}\u0000${kind}`, targets);
+  }
+
+  remembered(source: string, kind: ProviderKind): Target[] {
+    return this.knownTargets.get(`${source}\u0000${kind}`) ?? [];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sources.map((s) => s.close()));
+  }
+}
+
+/** One GraphQL operation over the fleet: one "now", one call budget, one session per source. */
+export class Operation implements OperationScope {
+  readonly now: number;
+  readonly clock: Clock;
+  readonly budget: CallBudget;
+  private readonly sessions = new Map<string, SourceSession>();
+
+  constructor(readonly fleet: Fleet) {
+    this.clock = fleet.clock;
+    this.now = fleet.clock.now();
+    this.budget = new CallBudget(fleet.settings.callBudget);
+  }
+
+  /** The session of a configured source (created on first use, shared by the whole operation). */
+  session(name: string): SourceSession | undefined {
+    let session = this.sessions.get(name);
+    if (!session) {
+      const runtime = this.fleet.get(name);
+      if (!runtime) return undefined;
+      session = runtime.session(this);
+      this.sessions.set(name, session);
+    }
+    return session;
+  }
+}
+
+export interface SourceFilter {
+  providers?: readonly ProviderKind[] | null;
+  sources?: readonly string[] | null;
+}
+
+/**
+ * The sources a filter selects, in configuration order, each with the kinds wanted of it; a
+ * source none of whose kinds is wanted is left out. Unknown source names are refused.
+ */
+export function selectSources(op: Operation, filter: SourceFilter | null | undefined): { session: SourceSession; kinds: KindFilter }[] {
+  for (const name of filter?.sources ?? []) {
+    if (!op.fleet.get(name)) throw new BadInputError(`\`filter.sources\` names no configured source: "${name}".`, 'filter');
+  }
+  const names = filter?.sources ? new Set(filter.sources) : null;
+  const providers = filter?.providers && filter.providers.length > 0 ? filter.providers : null;
+  const selected: { session: SourceSession; kinds: KindFilter }[] = [];
+  for (const runtime of op.fleet.sources) {
+    if (names && !names.has(runtime.name)) continue;
+    const kinds = providers ? runtime.kinds.filter((k) => providers.includes(k)) : null;
+    if (kinds && kinds.length === 0) continue;
+    selected.push({ session: op.session(runtime.name)!, kinds });
+  }
+  return selected;
+}

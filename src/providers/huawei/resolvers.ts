@@ -1,0 +1,56 @@
+/** Resolvers of the Huawei Cloud types: projects, DCS and RDS instances and their backups. */
+import { checkTimeRange, rangeOf } from '../../core/time-range.js';
+import type {
+  DcsBackupResolvers,
+  DcsInstanceResolvers,
+  HuaweiProjectResolvers,
+  RdsBackupResolvers,
+  RdsInstanceResolvers,
+  Resolvers,
+} from '../../generated/resolvers-types.js';
+import { sessionOf, type GraphQLContext } from '../../graphql/context.js';
+import { pageOfList, pageOfSegments } from '../../pagination/connection.js';
+import type { RdsBackupType } from './rds-client.js';
+import { HuaweiSession } from './session.js';
+
+const session = (ctx: GraphQLContext, source: string) => sessionOf(ctx, source, HuaweiSession);
+
+const HuaweiProject: HuaweiProjectResolvers = {
+  // The project's own instances: DCS then RDS; a failing service fails the field.
+  instances: (p, { providers, ...args }, ctx) =>
+    pageOfSegments(args, ['HuaweiProject.instances', p.source, providers ?? null], session(ctx, p.source).instanceSegments(providers ?? null)),
+};
+
+const DcsInstance: DcsInstanceResolvers = {
+  project: (i, _args, ctx) => session(ctx, i.source).project(),
+  backups: (i, { since, until, ...args }, ctx) => {
+    checkTimeRange(since, until, 'since');
+    const range = { since: since ?? null, until: until ?? null };
+    return pageOfList(args, ['DcsInstance.backups', i.source, i.instanceId, range], session(ctx, i.source).dcsBackups(i.instanceId, rangeOf(since, until)));
+  },
+};
+
+const DcsBackup: DcsBackupResolvers = {
+  instance: (b, _args, ctx) => session(ctx, b.source).dcsInstance(b.instanceId),
+};
+
+const RDS_TYPES: Record<string, RdsBackupType> = { AUTO: 'auto', MANUAL: 'manual', FRAGMENT: 'fragment', INCREMENTAL: 'incremental' };
+
+const RdsInstance: RdsInstanceResolvers = {
+  project: (i, _args, ctx) => session(ctx, i.source).project(),
+  backups: (i, { since, until, type, ...args }, ctx) => {
+    checkTimeRange(since, until, 'since');
+    const filter = { since: since ?? null, until: until ?? null, type: type ? RDS_TYPES[type]! : null };
+    return pageOfList(
+      args,
+      ['RdsInstance.backups', i.source, i.instanceId, filter],
+      session(ctx, i.source).rdsBackups(i.instanceId, { range: rangeOf(since, until), type: filter.type }),
+    );
+  },
+};
+
+const RdsBackup: RdsBackupResolvers = {
+  instance: (b, _args, ctx) => session(ctx, b.source).rdsInstance(b.instanceId),
+};
+
+export const huaweiResolvers: Resolvers = { HuaweiProject, DcsInstance, DcsBackup, RdsInstance, RdsBackup };

@@ -1,0 +1,362 @@
+/**
+ * One Huawei Cloud source (a project in a region: DCS and RDS) at run time, and its view for one
+ * operation: the operation's loaders, so an upstream read asked for twice is sent once, look-ups
+ * by ID are batched onto list calls, and every call is charged to the operation.
+ *
+ * DCS and RDS document no order and no status filter for backups: a target's backups are read
+ * whole over a time range (their own time filter: DCS on `created_at`, RDS on `begin_time`, both
+ * to the second) and sorted and filtered by the fleet core.
+ */
+import { createHash } from 'node:crypto';
+import type DataLoader from 'dataloader';
+import { factsFromWindows } from '../../core/coverage-facts.js';
+import { UpstreamError } from '../../core/errors.js';
+import type { NodeRef } from '../../core/ids.js';
+import type { BackupCommon, BackupStatus, NodeLike } from '../../core/models.js';
+import {
+  wants,
+  type BackupReader,
+  type CoverageFacts,
+  type KindFilter,
+  type OperationScope,
+  type SourceEnv,
+  type SourceRuntime,
+  type SourceSession,
+  type Target,
+  type TargetGroup,
+} from '../../core/provider.js';
+import { ceilSeconds, floorSeconds, keepMatching, OPEN_RANGE, type MsRange } from '../../core/time-range.js';
+import { Upstream, type CallScope } from '../../core/upstream.js';
+import { HttpTransport } from '../../lib/http.js';
+import { batched, memo } from '../../lib/memo.js';
+import type { Segment } from '../../pagination/connection.js';
+import { arrayList, offsetLimitList, readAll, type OffsetList } from '../../pagination/lists.js';
+import { AkSkAuth, TokenAuth, type HuaweiAuth } from './auth.js';
+import { dcsEndpoint, rdsEndpoint, type HuaweiSourceConfig } from './config.js';
+import { DCS_MAX_LIMIT, DcsClient, type DcsBackupList, type DcsInstance } from './dcs-client.js';
+import { dcsInstanceId, rdsInstanceId } from './ids.js';
+import { toDcsBackup, toDcsInstance, toHuaweiProject, toRdsBackup, toRdsInstance } from './mapping.js';
+import type { DcsBackupModel, DcsInstanceModel, HuaweiProjectModel, RdsBackupModel, RdsInstanceModel } from './models.js';
+import { RDS_MAX_LIMIT, RdsClient, type RdsBackupList, type RdsBackupType, type RdsInstance } from './rds-client.js';
+
+/**
+ * DCS filters backups on `created_at`, but a backup's start is its `execution_at`, which can come
+ * later (a queued backup). A range read from DCS starts this much earlier, then is cut here.
+ */
+export const DCS_EXECUTION_MARGIN_MS = 6 * 3_600_000;
+/** Up to this many backups of one RDS instance are looked up by ID one call each; more read the list. */
+const RDS_LOOKUPS_PER_INSTANCE = 3;
+
+export class HuaweiSource implements SourceRuntime {
+  readonly name: string;
+  readonly kinds = ['DCS', 'RDS'] as const;
+  readonly dcs: DcsClient;
+  readonly rds: RdsClient;
+  readonly project: HuaweiProjectModel;
+  private readonly upstream: Upstream;
+
+  constructor(
+    readonly config: HuaweiSourceConfig,
+    env: SourceEnv,
+  ) {
+    this.name = config.name;
+    const credentials = config.credentials;
+    const auth: HuaweiAuth =
+      'token' in credentials
+        ? new TokenAuth({ token: credentials.token })
+        : new AkSkAuth({
+            accessKey: credentials.accessKey,
+            secretKey: credentials.secretKey,
+            projectId: config.projectId,
+            clock: env.clock,
+            ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}),
+          });
+    const identity = 'token' in credentials ? `token\u0000${credentials.token}` : `aksk\u0000${credentials.accessKey}\u0000${credentials.secretKey}`;
+    this.upstream = new Upstream({
+      source: config.name,
+      credentialId: createHash('sha256').update(`huaweicloud\u0000${config.projectId}\u0000${identity}`).digest('hex').slice(0, 16),
+      transport: new HttpTransport({ timeoutMs: config.timeoutMs, maxConcurrency: config.maxConcurrency }),
+      cache: env.cache,
+      cacheTtlMs: env.cacheTtlMs,
+    });
+    const common = { source: config.name, projectId: config.projectId, auth, transport: this.upstream, clock: env.clock };
+    this.dcs = new DcsClient({ ...common, endpoint: dcsEndpoint(config) });
+    this.rds = new RdsClient({ ...common, endpoint: rdsEndpoint(config) });
+    this.project = toHuaweiProject(config);
+  }
+
+  session(op: OperationScope): HuaweiSession {
+    return new HuaweiSession(this, op);
+  }
+
+  close(): Promise<void> {
+    return this.upstream.close();
+  }
+}
+
+interface BackupsKey {
+  instanceId: string;
+  offset: number;
+  limit: number;
+  /** Query bounds, whole seconds (epoch ms), or null. */
+  begin: number | null;
+  end: number | null;
+}
+
+interface RdsBackupsKey extends BackupsKey {
+  type: RdsBackupType | null;
+  backupId: string | null;
+}
+
+export class HuaweiSession implements SourceSession {
+  readonly source: string;
+  private readonly scope: CallScope;
+  private readonly dcsInstanceList: DataLoader<string, DcsInstance[], string>;
+  private readonly rdsInstanceList: DataLoader<string, RdsInstance[], string>;
+  private readonly dcsBackupPage: DataLoader<BackupsKey, DcsBackupList, string>;
+  private readonly rdsBackupPage: DataLoader<RdsBackupsKey, RdsBackupList, string>;
+  private readonly nodes: DataLoader<NodeRef, NodeLike | null, string>;
+
+  constructor(
+    private readonly src: HuaweiSource,
+    private readonly op: OperationScope,
+  ) {
+    this.source = src.name;
+    const scope: CallScope = { budget: op.budget };
+    this.scope = scope;
+    const { dcs, rds } = src;
+    // One list call per service per operation, whatever asks (lists, look-ups, a backup's instance).
+    this.dcsInstanceList = memo(() =>
+      readAll(
+        offsetLimitList(DCS_MAX_LIMIT, (offset, limit) =>
+          dcs.listInstances({ offset, limit }, scope).then((r) => ({ items: r.instances, total: r.instance_num })),
+        ),
+        DCS_MAX_LIMIT,
+      ),
+    );
+    this.rdsInstanceList = memo(() =>
+      readAll(
+        offsetLimitList(RDS_MAX_LIMIT, (offset, limit) =>
+          rds.listInstances({ offset, limit }, scope).then((r) => ({ items: r.instances, total: r.total_count })),
+        ),
+        RDS_MAX_LIMIT,
+      ),
+    );
+    this.dcsBackupPage = memo((key) =>
+      dcs.listBackups(
+        key.instanceId,
+        {
+          offset: key.offset,
+          limit: key.limit,
+          ...(key.begin === null ? {} : { beginTime: new Date(key.begin) }),
+          ...(key.end === null ? {} : { endTime: new Date(key.end) }),
+        },
+        scope,
+      ),
+    );
+    this.rdsBackupPage = memo((key) =>
+      rds.listBackups(
+        {
+          instanceId: key.instanceId,
+          offset: key.offset,
+          limit: key.limit,
+          ...(key.begin === null ? {} : { beginTime: new Date(key.begin) }),
+          ...(key.end === null ? {} : { endTime: new Date(key.end) }),
+          ...(key.type ? { backupType: key.type } : {}),
+          ...(key.backupId ? { backupId: key.backupId } : {}),
+        },
+        scope,
+      ),
+    );
+    this.nodes = batched((refs) => this.lookUp(refs));
+  }
+
+  // ---- what the resolvers of the Huawei types read -------------------------------------------------
+
+  project(): HuaweiProjectModel {
+    return this.src.project;
+  }
+
+  async dcsInstances(): Promise<DcsInstanceModel[]> {
+    return (await this.dcsInstanceList.load('')).map((i) => toDcsInstance(this.source, i));
+  }
+
+  async rdsInstances(): Promise<RdsInstanceModel[]> {
+    return (await this.rdsInstanceList.load('')).map((i) => toRdsInstance(this.source, i));
+  }
+
+  async dcsInstance(instanceId: string): Promise<DcsInstanceModel | null> {
+    return (await this.dcsInstances()).find((i) => i.instanceId === instanceId) ?? null;
+  }
+
+  async rdsInstance(instanceId: string): Promise<RdsInstanceModel | null> {
+    return (await this.rdsInstances()).find((i) => i.instanceId === instanceId) ?? null;
+  }
+
+  /** A DCS instance's backups in the upstream's order, time-filtered by DCS (`created_at`, offset/limit up to 1000). */
+  dcsBackups(instanceId: string, range: MsRange): OffsetList<DcsBackupModel> {
+    const begin = range.from === null ? null : floorSeconds(range.from);
+    const end = range.to === null ? null : ceilSeconds(range.to);
+    return offsetLimitList(DCS_MAX_LIMIT, async (offset, limit) => {
+      const res = await this.dcsBackupPage.load({ instanceId, offset, limit, begin, end });
+      return { items: res.backup_record_response.map((b) => toDcsBackup(this.source, b)), total: res.total_num };
+    });
+  }
+
+  /** An RDS instance's backups in the upstream's order, filtered by RDS (`begin_time`, type; offset/limit up to 100). */
+  rdsBackups(instanceId: string, filter: { range: MsRange; type: RdsBackupType | null }): OffsetList<RdsBackupModel> {
+    const begin = filter.range.from === null ? null : floorSeconds(filter.range.from);
+    const end = filter.range.to === null ? null : ceilSeconds(filter.range.to);
+    return offsetLimitList(RDS_MAX_LIMIT, async (offset, limit) => {
+      const res = await this.rdsBackupPage.load({ instanceId, offset, limit, begin, end, type: filter.type, backupId: null });
+      return { items: res.backups.map((b) => toRdsBackup(this.source, b)), total: res.total_count };
+    });
+  }
+
+  /** Every backup of a DCS instance whose start lies in the range (read from `DCS_EXECUTION_MARGIN_MS` earlier). */
+  private async dcsBackupsIn(instanceId: string, range: MsRange): Promise<DcsBackupModel[]> {
+    const read = { from: range.from === null ? null : range.from - DCS_EXECUTION_MARGIN_MS, to: range.to };
+    return keepMatching(await readAll(this.dcsBackups(instanceId, read)), range);
+  }
+
+  /**
+   * Every backup of an RDS instance whose start lies in the range. RDS takes both ends or none;
+   * an open end is sent as the next hour plus a day, so the request (and its cache entry) stays
+   * the same for an hour.
+   */
+  private async rdsBackupsIn(instanceId: string, range: MsRange): Promise<RdsBackupModel[]> {
+    const openEnd = Math.ceil(this.op.now / 3_600_000) * 3_600_000 + 24 * 3_600_000;
+    const read = range.from === null && range.to === null ? range : { from: range.from, to: range.to ?? openEnd };
+    return keepMatching(await readAll(this.rdsBackups(instanceId, { range: read, type: null })), range);
+  }
+
+  // ---- SourceSession ---------------------------------------------------------------------------------
+
+  instanceSegments(kinds: KindFilter): Segment<DcsInstanceModel | RdsInstanceModel>[] {
+    return [
+      ...(wants(kinds, 'DCS') ? [{ key: `${this.source}/dcs`, list: arrayList(() => this.dcsInstances()) }] : []),
+      ...(wants(kinds, 'RDS') ? [{ key: `${this.source}/rds`, list: arrayList(() => this.rdsInstances()) }] : []),
+    ];
+  }
+
+  tenantSegments(kinds: KindFilter) {
+    return wants(kinds, 'DCS') || wants(kinds, 'RDS') ? [{ key: this.source, list: arrayList(async () => [this.project()]) }] : [];
+  }
+
+  /** DCS and RDS separately: one service failing to list its instances does not hide the other. */
+  targets(kinds: KindFilter, picked?: readonly NodeRef[]): TargetGroup[] {
+    const groups: TargetGroup[] = [];
+    for (const [kind, type, list] of [
+      ['DCS', 'DcsInstance', () => this.dcsInstances()],
+      ['RDS', 'RdsInstance', () => this.rdsInstances()],
+    ] as const) {
+      if (!wants(kinds, kind)) continue;
+      if (!picked) {
+        groups.push({
+          kind,
+          load: async () => (await list()).map((i): Target => ({ kind, source: this.source, id: i.id, keys: { instanceId: i.instanceId }, model: i })),
+        });
+        continue;
+      }
+      // Instances an `instanceIds` filter names are read directly: their IDs hold what the backups call needs.
+      const ids = picked.filter((ref) => ref.type === type).map((ref) => String(ref.keys['instanceId']));
+      const idOf = kind === 'DCS' ? dcsInstanceId : rdsInstanceId;
+      if (ids.length > 0)
+        groups.push({
+          kind,
+          load: async () =>
+            ids.map((instanceId): Target => ({ kind, source: this.source, id: idOf(this.source, instanceId), keys: { instanceId }, model: null })),
+        });
+    }
+    return groups;
+  }
+
+  async backups(target: Target, statuses: readonly BackupStatus[] | null): Promise<BackupReader> {
+    const read = this.readerOf(target);
+    return { sorted: false, readAll: async (range) => keepMatching(await read(range), range, statuses) };
+  }
+
+  async coverage(target: Target, since: number): Promise<CoverageFacts> {
+    const read = this.readerOf(target);
+    return factsFromWindows((from, to) => read({ from, to }), since);
+  }
+
+  /** A target's backups in a range, from the service the target belongs to. */
+  private readerOf(target: Target): (range: MsRange) => Promise<BackupCommon[]> {
+    const instanceId = String(target.keys['instanceId']);
+    return target.kind === 'DCS' ? (range) => this.dcsBackupsIn(instanceId, range) : (range) => this.rdsBackupsIn(instanceId, range);
+  }
+
+  node(ref: NodeRef): Promise<NodeLike | null> {
+    return this.nodes.load(ref);
+  }
+
+  /**
+   * The look-ups of one operation, grouped by target: instances from one list call per service,
+   * a DCS instance's backups from one read of its list, an RDS instance's from one call per backup
+   * (up to three) or one read of its list.
+   */
+  private async lookUp(refs: readonly NodeRef[]): Promise<(NodeLike | null | Error)[]> {
+    const dcsLists = new Map<string, Promise<Map<string, DcsBackupModel>>>();
+    const rdsLists = new Map<string, Promise<Map<string, RdsBackupModel>>>();
+    const rdsWanted = new Map<string, number>();
+    for (const ref of refs)
+      if (ref.type === 'RdsBackup') rdsWanted.set(String(ref.keys['instanceId']), (rdsWanted.get(String(ref.keys['instanceId'])) ?? 0) + 1);
+    const dcsBackup = (instanceId: string, backupId: string) => {
+      let list = dcsLists.get(instanceId);
+      if (!list) {
+        list = goneIsEmpty(this.dcsBackupsIn(instanceId, OPEN_RANGE)).then((all) => new Map(all.map((b) => [b.backupId, b])));
+        dcsLists.set(instanceId, list);
+      }
+      return list.then((m) => m.get(backupId) ?? null);
+    };
+    const rdsBackup = async (instanceId: string, backupId: string) => {
+      if ((rdsWanted.get(instanceId) ?? 0) <= RDS_LOOKUPS_PER_INSTANCE) {
+        const res = await goneIsEmpty(
+          this.rdsBackupPage.load({ instanceId, offset: 0, limit: 1, begin: null, end: null, type: null, backupId }).then((r) => r.backups),
+        );
+        const found = res.find((b) => b.id === backupId);
+        return found ? toRdsBackup(this.source, found) : null;
+      }
+      let list = rdsLists.get(instanceId);
+      if (!list) {
+        list = goneIsEmpty(this.rdsBackupsIn(instanceId, OPEN_RANGE)).then((all) => new Map(all.map((b) => [b.backupId, b])));
+        rdsLists.set(instanceId, list);
+      }
+      return (await list).get(backupId) ?? null;
+    };
+    return Promise.all(
+      refs.map(async (ref): Promise<NodeLike | null | Error> => {
+        const key = (name: string) => String(ref.keys[name]);
+        try {
+          switch (ref.type) {
+            case 'HuaweiProject':
+              return this.project();
+            case 'DcsInstance':
+              return await this.dcsInstance(key('instanceId'));
+            case 'RdsInstance':
+              return await this.rdsInstance(key('instanceId'));
+            case 'DcsBackup':
+              return await dcsBackup(key('instanceId'), key('backupId'));
+            case 'RdsBackup':
+              return await rdsBackup(key('instanceId'), key('backupId'));
+            default:
+              return null;
+          }
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  }
+}
+
+/** For look-ups by ID: an instance that is gone has no backups, so its NOT_FOUND answer reads as an empty list. */
+async function goneIsEmpty<T>(read: Promise<T[]>): Promise<T[]> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return [];
+    throw error;
+  }
+}

@@ -1,0 +1,362 @@
+/**
+ * One obshell source at run time (`ObSource`: the client, what is remembered of the agent) and its
+ * view for one operation (`ObSession`: the operation's loaders, so an upstream read asked for twice
+ * is sent once, and every call is charged to the operation).
+ *
+ * What the agent can do is decided from its version (`GET /api/v1/info`), read once and again
+ * after `CAPABILITIES_TTL_MS`, never by probing a route: agents from obshell 4.3.2.0 keep a paged,
+ * sortable job history (`/backup/tasks`); older ones only the running-or-latest task of each
+ * tenant (the cluster overview).
+ */
+import type DataLoader from 'dataloader';
+import type { NodeRef } from '../../core/ids.js';
+import { finished, inProgress, type BackupStatus, type NodeLike } from '../../core/models.js';
+import {
+  wants,
+  type BackupReader,
+  type CoverageFacts,
+  type KindFilter,
+  type OperationScope,
+  type SourceEnv,
+  type SourceRuntime,
+  type SourceSession,
+  type Target,
+  type TargetGroup,
+} from '../../core/provider.js';
+import { keepMatching, OPEN_RANGE, type MsRange } from '../../core/time-range.js';
+import { Upstream } from '../../core/upstream.js';
+import type { Clock } from '../../lib/clock.js';
+import { HttpTransport } from '../../lib/http.js';
+import { log } from '../../lib/log.js';
+import { batched, memo } from '../../lib/memo.js';
+import { arrayList, pageNumberList, type OffsetList } from '../../pagination/lists.js';
+import { createHash } from 'node:crypto';
+import { ObshellClient, type ObAgentInfo, type ObBackupJobsPage, type ObBackupTask, type ObTenantOverview } from './client.js';
+import { toAgentInfo, toObBackupJob, toObBackupTask, toObCluster, toObTenant } from './mapping.js';
+import type { ObAgentInfoModel, ObBackupJobModel, ObBackupTaskModel, ObTenantModel } from './models.js';
+import { obJobStatusesFor } from './status.js';
+import type { ObSourceConfig } from './config.js';
+
+/** How long what the agent's version says is trusted before it is read again (agents get upgraded). */
+export const CAPABILITIES_TTL_MS = 10 * 60_000;
+/** The job history arrived in obshell 4.3.2.0 (notes §3). */
+const JOB_HISTORY_SINCE = [4, 3, 2, 0];
+/** Never ask the agent for more jobs than this in one call (a huge page × size makes it answer 500). */
+const MAX_JOBS_PAGE = 1000;
+
+export interface AgentCapabilities {
+  version: string;
+  /** `/backup/tasks` (paged, sorted, filtered job history). */
+  jobHistory: boolean;
+}
+
+/** Whether a dotted version is at least `min` (unparseable: no). */
+export function versionAtLeast(version: string, min: readonly number[]): boolean {
+  const parts = /^\d+(\.\d+)*$/.test(version) ? version.split('.').map(Number) : null;
+  if (!parts) return false;
+  for (let i = 0; i < min.length; i++) {
+    const have = parts[i] ?? 0;
+    if (have !== min[i]) return have > min[i]!;
+  }
+  return true;
+}
+
+export class ObSource implements SourceRuntime {
+  readonly name: string;
+  readonly kinds = ['OCEANBASE'] as const;
+  readonly client: ObshellClient;
+  private readonly upstream: Upstream;
+  private readonly clock: Clock;
+  private capabilitiesMemo: { at: number; value: Promise<AgentCapabilities> } | undefined;
+
+  constructor(
+    readonly config: ObSourceConfig,
+    env: SourceEnv,
+  ) {
+    this.name = config.name;
+    this.clock = env.clock;
+    const credentialId = createHash('sha256')
+      .update(`oceanbase\u0000${config.url}\u0000${config.password ?? ''}`)
+      .digest('hex')
+      .slice(0, 16);
+    this.upstream = new Upstream({
+      source: config.name,
+      credentialId,
+      transport: new HttpTransport({ timeoutMs: config.timeoutMs, maxConcurrency: config.maxConcurrency }),
+      cache: env.cache,
+      cacheTtlMs: env.cacheTtlMs,
+    });
+    this.client = new ObshellClient({
+      source: config.name,
+      url: config.url,
+      transport: this.upstream,
+      clock: env.clock,
+      ...(config.password === undefined ? {} : { password: config.password }),
+    });
+  }
+
+  session(op: OperationScope): ObSession {
+    return new ObSession(this, op);
+  }
+
+  /** What the agent can do, from its version; the first operation to ask pays the one info call. */
+  capabilities(op: OperationScope): Promise<AgentCapabilities> {
+    const now = this.clock.now();
+    if (!this.capabilitiesMemo || now - this.capabilitiesMemo.at > CAPABILITIES_TTL_MS) {
+      const value = this.client.info({ budget: op.budget }).then((info) => {
+        const jobHistory = versionAtLeast(info.version, JOB_HISTORY_SINCE);
+        if (!/^\d+(\.\d+)*$/.test(info.version))
+          log.warn({ source: this.name, version: info.version }, 'obshell agent version not understood; reading it as one without job history');
+        return { version: info.version, jobHistory };
+      });
+      const memo = { at: now, value };
+      // A failed read is not remembered: the next operation asks again.
+      value.catch(() => {
+        if (this.capabilitiesMemo === memo) this.capabilitiesMemo = undefined;
+      });
+      this.capabilitiesMemo = memo;
+    }
+    return this.capabilitiesMemo.value;
+  }
+
+  close(): Promise<void> {
+    return this.upstream.close();
+  }
+}
+
+interface JobsKey {
+  tenantName: string;
+  page: number;
+  size: number;
+  order: 'asc' | 'desc';
+  statuses: string[] | null;
+  from: number | null;
+  to: number | null;
+}
+
+export class ObSession implements SourceSession {
+  readonly source: string;
+  private readonly info: DataLoader<string, ObAgentInfo, string>;
+  private readonly tenantsOverview: DataLoader<string, ObTenantOverview[], string>;
+  private readonly clusterOverview: DataLoader<string, ObBackupTask[], string>;
+  private readonly jobPages: DataLoader<JobsKey, ObBackupJobsPage, string>;
+  private readonly nodes: DataLoader<NodeRef, NodeLike | null, string>;
+
+  constructor(
+    private readonly src: ObSource,
+    private readonly op: OperationScope,
+  ) {
+    this.source = src.name;
+    const scope = { budget: op.budget };
+    const client = src.client;
+    this.info = memo(() => client.info(scope));
+    this.tenantsOverview = memo(() => client.tenantsOverview(scope));
+    this.clusterOverview = memo(() => client.clusterBackupOverview(scope));
+    this.jobPages = memo((key) =>
+      client.tenantBackupJobs(
+        key.tenantName,
+        {
+          page: key.page,
+          size: key.size,
+          sort: { field: 'start_timestamp', order: key.order },
+          ...(key.statuses ? { statuses: key.statuses } : {}),
+          ...(key.from === null ? {} : { startTime: new Date(key.from) }),
+          ...(key.to === null ? {} : { endTime: new Date(key.to), endTimeWholeMillisecond: true }),
+        },
+        scope,
+      ),
+    );
+    this.nodes = batched((refs) => this.lookUp(refs));
+  }
+
+  // ---- what the resolvers of the OceanBase types read ----------------------------------------------
+
+  async agentInfo(): Promise<ObAgentInfoModel> {
+    return toAgentInfo(await this.info.load(''));
+  }
+
+  async tenantList(): Promise<ObTenantModel[]> {
+    return (await this.tenantsOverview.load('')).map((t) => toObTenant(this.source, t));
+  }
+
+  async tenantByName(tenantName: string): Promise<ObTenantModel | null> {
+    return (await this.tenantList()).find((t) => t.tenantName === tenantName) ?? null;
+  }
+
+  async tenantById(tenantId: number): Promise<ObTenantModel | null> {
+    return (await this.tenantList()).find((t) => t.tenantId === tenantId) ?? null;
+  }
+
+  /** The running-or-latest task of every tenant of the cluster: one call, whoever asks. */
+  async backupOverview(): Promise<ObBackupTaskModel[]> {
+    return (await this.clusterOverview.load('')).map((t) => toObBackupTask(this.source, t));
+  }
+
+  /** A tenant's running-or-latest task, from the cluster overview (one call for every tenant). */
+  async latestBackup(tenantId: number): Promise<ObBackupTaskModel | null> {
+    return (await this.backupOverview()).find((t) => t.tenantId === tenantId) ?? null;
+  }
+
+  /** A tenant's job history, newest first, paged page/size by the agent (`ObTenant.backupJobs`). */
+  backupJobs(tenantName: string, filter: { statuses: string[] | null; range: MsRange }): OffsetList<ObBackupJobModel> {
+    return pageNumberList(async (page, size) => {
+      const res = await this.jobPages.load({ tenantName, page, size, order: 'desc', statuses: filter.statuses, from: filter.range.from, to: filter.range.to });
+      return { items: res.contents.map((j) => toObBackupJob(this.source, tenantName, j)), total: res.page.total_elements };
+    });
+  }
+
+  /** The first `size` jobs of a range in start-time order, and how many the range holds. */
+  private async jobs(tenantName: string, range: MsRange, order: 'asc' | 'desc', size: number, statuses: string[] | null) {
+    const res = await this.jobPages.load({ tenantName, page: 1, size: Math.min(size, MAX_JOBS_PAGE), order, statuses, from: range.from, to: range.to });
+    return { items: res.contents.map((j) => toObBackupJob(this.source, tenantName, j)), total: res.page.total_elements };
+  }
+
+  /** Every job of a range (pages of `MAX_JOBS_PAGE`, read in parallel once the total is known). */
+  private async allJobs(tenantName: string, range: MsRange, statuses: string[] | null): Promise<ObBackupJobModel[]> {
+    return readAllPages((page) =>
+      this.jobPages
+        .load({ tenantName, page, size: MAX_JOBS_PAGE, order: 'desc', statuses, from: range.from, to: range.to })
+        .then((res) => ({ items: res.contents.map((j) => toObBackupJob(this.source, tenantName, j)), total: res.page.total_elements })),
+    );
+  }
+
+  // ---- SourceSession ---------------------------------------------------------------------------------
+
+  instanceSegments(kinds: KindFilter) {
+    return wants(kinds, 'OCEANBASE') ? [{ key: this.source, list: arrayList(async () => [toObCluster(this.source)]) }] : [];
+  }
+
+  tenantSegments(kinds: KindFilter) {
+    return wants(kinds, 'OCEANBASE') ? [{ key: this.source, list: arrayList(() => this.tenantList()) }] : [];
+  }
+
+  /** Every user tenant (`sys` cannot be backed up on its own), or those a filter names. */
+  targets(kinds: KindFilter, picked?: readonly NodeRef[]): TargetGroup[] {
+    if (!wants(kinds, 'OCEANBASE')) return [];
+    const wholeCluster = !picked || picked.some((ref) => ref.type === 'ObCluster');
+    const names = new Set(picked?.filter((ref) => ref.type === 'ObTenant').map((ref) => String(ref.keys['tenantName'])));
+    if (!wholeCluster && names.size === 0) return [];
+    return [
+      {
+        kind: 'OCEANBASE',
+        load: async () =>
+          (await this.tenantList())
+            .filter((t) => !t.isSystemTenant && (wholeCluster || names.has(t.tenantName)))
+            .map((t): Target => ({ kind: 'OCEANBASE', source: this.source, id: t.id, keys: { tenantName: t.tenantName }, model: t })),
+      },
+    ];
+  }
+
+  async backups(target: Target, statuses: readonly BackupStatus[] | null): Promise<BackupReader> {
+    const tenant = target.model as ObTenantModel;
+    const caps = await this.src.capabilities(this.op);
+    if (!caps.jobHistory) {
+      // No history: the tenant's running-or-latest task stands in, filtered here.
+      return { sorted: false, readAll: async (range) => keepMatching(await this.latestAsList(tenant), range, statuses) };
+    }
+    const upstream = statuses ? obJobStatusesFor(statuses) : null;
+    if (statuses && upstream && upstream.length === 0) return { sorted: false, readAll: async () => [] };
+    if (statuses && !upstream) {
+      // A status the agent cannot filter on (UNKNOWN): the window read whole, filtered here.
+      return { sorted: false, readAll: async (range) => keepMatching(await this.allJobs(tenant.tenantName, range, null), range, statuses) };
+    }
+    return { sorted: true, read: (range, order, size) => this.jobs(tenant.tenantName, range, order, size, upstream) };
+  }
+
+  /**
+   * The cluster overview (one call for every tenant) says each tenant's running-or-latest task;
+   * the job history is asked only for what it does not say: the newest success when the latest
+   * task did not succeed, and the newest finished one while a backup runs.
+   */
+  async coverage(target: Target): Promise<CoverageFacts> {
+    const tenant = target.model as ObTenantModel;
+    const latest = await this.latestBackup(tenant.tenantId);
+    if (!latest) return { lastBackup: null, lastSuccess: null, newestFinished: null, running: false, hasAny: false };
+    const running = inProgress(latest.status);
+    if (latest.status === 'SUCCEEDED') return { lastBackup: latest, lastSuccess: latest, newestFinished: latest, running: false, hasAny: true };
+    const caps = await this.src.capabilities(this.op);
+    if (!caps.jobHistory) {
+      return {
+        lastBackup: latest,
+        lastSuccess: null,
+        newestFinished: running ? null : latest,
+        running,
+        hasAny: true,
+        limitation: `obshell ${caps.version} keeps no job history (4.3.2.0 and later do): the last success is known only while it is the latest task`,
+      };
+    }
+    if (!running) {
+      const success = await this.jobs(tenant.tenantName, OPEN_RANGE, 'desc', 1, ['COMPLETED']);
+      return {
+        lastBackup: latest,
+        lastSuccess: success.items[0] ?? null,
+        newestFinished: finished(latest.status) ? latest : null,
+        running: false,
+        hasAny: true,
+      };
+    }
+    const ended = await this.jobs(tenant.tenantName, OPEN_RANGE, 'desc', 10, ['COMPLETED', 'FAILED', 'CANCELED']);
+    let lastSuccess = ended.items.find((j) => j.status === 'SUCCEEDED') ?? null;
+    if (!lastSuccess && ended.total > ended.items.length)
+      lastSuccess = (await this.jobs(tenant.tenantName, OPEN_RANGE, 'desc', 1, ['COMPLETED'])).items[0] ?? null;
+    return { lastBackup: latest, lastSuccess, newestFinished: ended.items[0] ?? null, running: true, hasAny: true };
+  }
+
+  node(ref: NodeRef): Promise<NodeLike | null> {
+    return this.nodes.load(ref);
+  }
+
+  private async latestAsList(tenant: ObTenantModel): Promise<ObBackupTaskModel[]> {
+    const task = await this.latestBackup(tenant.tenantId);
+    return task ? [task] : [];
+  }
+
+  /** The look-ups of one operation, grouped: one job history read per tenant, one overview per cluster. */
+  private async lookUp(refs: readonly NodeRef[]): Promise<(NodeLike | null | Error)[]> {
+    const jobsOf = new Map<string, Promise<Map<number, ObBackupJobModel> | null>>();
+    const jobsByTenant = (tenantName: string) => {
+      let found = jobsOf.get(tenantName);
+      if (!found) {
+        found = (async () => {
+          if (!(await this.tenantByName(tenantName))) return null;
+          if (!(await this.src.capabilities(this.op)).jobHistory) return new Map();
+          return new Map((await this.allJobs(tenantName, OPEN_RANGE, null)).map((j) => [j.jobId, j]));
+        })();
+        jobsOf.set(tenantName, found);
+      }
+      return found;
+    };
+    return Promise.all(
+      refs.map(async (ref): Promise<NodeLike | null | Error> => {
+        try {
+          switch (ref.type) {
+            case 'ObCluster':
+              return toObCluster(this.source);
+            case 'ObTenant':
+              return await this.tenantByName(String(ref.keys['tenantName']));
+            case 'ObBackupTask': {
+              // Only a tenant's running-or-latest task can be read back: the agent exposes no other.
+              const task = await this.latestBackup(Number(ref.keys['tenantId']));
+              return task && task.taskId === Number(ref.keys['taskId']) ? task : null;
+            }
+            case 'ObBackupJob':
+              return (await jobsByTenant(String(ref.keys['tenantName'])))?.get(Number(ref.keys['jobId'])) ?? null;
+            default:
+              return null;
+          }
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  }
+}
+
+/** Every item of a page-numbered list: page 1 gives the total, the other pages are read at once. */
+async function readAllPages<T>(fetchPage: (page: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  const first = await fetchPage(1);
+  if (first.items.length >= first.total || first.items.length === 0) return first.items;
+  const pages = Math.ceil(first.total / first.items.length);
+  const rest = await Promise.all(Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2)));
+  return first.items.concat(...rest.map((r) => r.items));
+}
