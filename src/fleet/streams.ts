@@ -167,9 +167,10 @@ export class SortedStream implements BackupStream {
     }
   }
 
-  /** Items at `key`'s own millisecond that are not strictly between (one read of that millisecond). */
+  /** Items of the window at `key`'s own millisecond that are not strictly between (one read of that millisecond). */
   private async tiesAt(key: SortKey, between: Between<SortKey>): Promise<number> {
-    if (key.t === null) return 0;
+    const { from, to } = this.window;
+    if (key.t === null || (from !== null && key.t < from) || (to !== null && key.t > to)) return 0;
     const page = await this.reader.read({ from: key.t, to: key.t }, 'desc', MAX_READ);
     return page.items.filter((item) => !isBetween(keyOf(item), between)).length;
   }

@@ -3,6 +3,9 @@
  * Flags: --obshell-port N (default 2886; further clusters on the next ports), --huawei-port N
  * (default 8686), --latency-ms N, --rate-limit N (Huawei requests per second per credential, then
  * 429 APIGW.0308), --seed N, --host H. Prints one JSON line when ready.
+ *
+ * A generated fleet of any size instead of the demo fleet: --clusters N --tenants-per-cluster N
+ * --projects N --dcs-per-project N --rds-per-project N [--history-days N] (all five, or none).
  */
 import { parseArgs } from 'node:util';
 import { startFleetSimulators } from './index.js';
@@ -25,6 +28,12 @@ const { values } = parseArgs({
     'rate-limit': { type: 'string' },
     seed: { type: 'string' },
     host: { type: 'string' },
+    clusters: { type: 'string' },
+    'tenants-per-cluster': { type: 'string' },
+    projects: { type: 'string' },
+    'dcs-per-project': { type: 'string' },
+    'rds-per-project': { type: 'string' },
+    'history-days': { type: 'string' },
   },
   strict: true,
 });
@@ -45,7 +54,34 @@ if (seed !== undefined && !Number.isInteger(seed)) {
   process.exit(2);
 }
 
+const SIZE_FLAGS = ['clusters', 'tenants-per-cluster', 'projects', 'dcs-per-project', 'rds-per-project'] as const;
+const given = SIZE_FLAGS.filter((flag) => values[flag] !== undefined);
+if (given.length > 0 && given.length < SIZE_FLAGS.length) {
+  console.error(`a generated fleet needs all of ${SIZE_FLAGS.map((f) => `--${f}`).join(' ')}`);
+  process.exit(2);
+}
+const count = (flag: (typeof SIZE_FLAGS)[number] | 'history-days', min: number): number => {
+  const n = Number(values[flag]);
+  if (!Number.isInteger(n) || n < min || n > 100_000) {
+    console.error(`--${flag} must be an integer from ${min}; got ${values[flag]}`);
+    process.exit(2);
+  }
+  return n;
+};
+const size =
+  given.length === 0
+    ? undefined
+    : {
+        clusters: count('clusters', 1),
+        tenantsPerCluster: count('tenants-per-cluster', 0),
+        projects: count('projects', 1),
+        dcsPerProject: count('dcs-per-project', 0),
+        rdsPerProject: count('rds-per-project', 0),
+        ...(values['history-days'] === undefined ? {} : { historyDays: count('history-days', 1) }),
+      };
+
 const sims = await startFleetSimulators({
+  ...(size ? { size } : {}),
   obshellPort: port(values['obshell-port'], 2886, '--obshell-port'),
   huaweiPort: port(values['huawei-port'], 8686, '--huawei-port'),
   host: values.host ?? '127.0.0.1',

@@ -287,22 +287,128 @@ export interface Fleet {
   huawei: HuaweiAccountSim;
 }
 
+/**
+ * A generated fleet of a given size instead of the hand-written demo fleet: for tests and
+ * benchmarks at scale. Every target gets a plan drawn from the seed: most back up on schedule,
+ * some fail, run, stopped backing up days ago, or never backed up.
+ */
+export interface FleetSize {
+  /** OceanBase clusters (one obshell agent each). */
+  clusters: number;
+  /** User tenants per cluster (plus `sys`). */
+  tenantsPerCluster: number;
+  /** Huawei Cloud projects (one source each). */
+  projects: number;
+  dcsPerProject: number;
+  rdsPerProject: number;
+  /** Days of backup history per target. Default 30. */
+  historyDays?: number;
+}
+
 export interface FleetOptions {
   seed?: number;
   /** Reference time the history ends at (epoch ms), rounded down to the minute. */
   now: number;
+  /** Generate a fleet of this size instead of the demo fleet. */
+  size?: FleetSize;
 }
 
 export function generateFleet(options: FleetOptions): Fleet {
   const seed = options.seed ?? DEFAULT_SEED;
   const now = Math.floor(options.now / MINUTE) * MINUTE;
   const rng = new Random(seed);
+  const clusters = options.size ? sizedClusters(new Random(seed + 1), options.size) : OB_CLUSTERS;
+  const projects = options.size ? sizedProjects(new Random(seed + 2), options.size) : PROJECTS;
   return {
     seed,
     now,
-    oceanbase: OB_CLUSTERS.map((plan, i) => generateObCluster(rng, now, plan, i)),
-    huawei: generateHuawei(rng, now),
+    oceanbase: clusters.map((plan, i) => generateObCluster(rng, now, plan, i)),
+    huawei: generateHuawei(rng, now, projects),
   };
+}
+
+/** A plan's outcome for generated fleets: mostly healthy, with every kind of trouble. */
+function draw<T extends string>(rng: Random, weights: Record<T, number>): T {
+  const total = Object.values<number>(weights).reduce((a, b) => a + b, 0);
+  let x = rng.next() * total;
+  for (const [key, w] of Object.entries<number>(weights)) {
+    x -= w;
+    if (x < 0) return key as T;
+  }
+  return Object.keys(weights)[0] as T;
+}
+
+function sizedClusters(rng: Random, size: FleetSize): ObClusterPlan[] {
+  const days = size.historyDays ?? 30;
+  return Array.from({ length: size.clusters }, (_, c) => ({
+    name: `ob-${String(c + 1).padStart(2, '0')}`,
+    clusterName: `obcluster-${c + 1}`,
+    ip: `10.${50 + Math.floor(c / 250)}.${c % 250}.11`,
+    zone: `zone${(c % 3) + 1}`,
+    version: '4.4.2.0',
+    obVersion: '4.3.5.2',
+    dest: `oss://obbackup-${c + 1}/backup`,
+    tenants: Array.from({ length: size.tenantsPerCluster }, (_, t): ObTenantPlan => {
+      const outcome = draw(rng, { completed: 70, failed: 8, running: 6, pending: 3, canceled: 3, never: 5, stale: 5 });
+      return {
+        id: 1002 + 2 * t,
+        name: `tenant_${String(t + 1).padStart(3, '0')}`,
+        mode: rng.chance(0.2) ? 'ORACLE' : 'MYSQL',
+        days: outcome === 'never' ? 0 : days,
+        schedule:
+          outcome === 'never' ? [] : [{ hour: rng.int(0, 6), type: 'FULL' }, ...(rng.chance(0.4) ? [{ hour: rng.int(12, 18), type: 'INC' as const }] : [])],
+        latest: outcome === 'stale' ? 'completed' : outcome,
+        ...(outcome === 'running' ? { runningPhase: rng.pick(['BACKUP_USER_DATA', 'BACKUP_SYS_META', 'DOING']) } : {}),
+        ...(outcome === 'stale' ? { stoppedDaysAgo: rng.int(2, 10) } : {}),
+      };
+    }),
+  }));
+}
+
+function sizedProjects(rng: Random, size: FleetSize): typeof PROJECTS {
+  const days = size.historyDays ?? 30;
+  const regions = ['cn-north-4', 'cn-east-3', 'cn-south-1', 'ap-southeast-1', 'ap-southeast-3', 'eu-west-101'];
+  return Array.from({ length: size.projects }, (_, p) => {
+    const region = regions[p % regions.length]!;
+    const tag = `p${String(p + 1).padStart(2, '0')}`;
+    return {
+      name: `hw-${tag}-${region}`,
+      region,
+      dcs: Array.from({ length: size.dcsPerProject }, (_, i): DcsPlan => {
+        const outcome = draw(rng, { ok: 75, failed: 7, backuping: 5, waiting: 3, never: 5, stale: 5 });
+        return {
+          name: `dcs-${tag}-${String(i + 1).padStart(3, '0')}`,
+          engine: 'Redis',
+          version: rng.pick(['5.0', '6.0', '7.0']),
+          capacity: rng.pick([1, 2, 4, 8]),
+          spec: 'redis.ha.xu1.large.r2.4',
+          perDay: outcome === 'never' ? 0 : rng.pick([1, 1, 2]),
+          days: outcome === 'never' ? 0 : days,
+          format: rng.pick(['rdb', 'aof'] as const),
+          manual: rng.int(0, 2),
+          ...(outcome === 'failed' || outcome === 'backuping' || outcome === 'waiting' ? { now: outcome } : {}),
+          ...(outcome === 'stale' ? { stoppedDaysAgo: rng.int(2, 10) } : {}),
+        };
+      }),
+      rds: Array.from({ length: size.rdsPerProject }, (_, i): RdsPlan => {
+        const outcome = draw(rng, { ok: 75, failed: 7, building: 6, never: 5, stale: 7 });
+        const engine = rng.pick(['MySQL', 'PostgreSQL', 'SQLServer'] as const);
+        return {
+          name: `rds-${tag}-${String(i + 1).padStart(3, '0')}`,
+          engine,
+          version: engine === 'SQLServer' ? '2019_SE' : engine === 'MySQL' ? '8.0' : '15',
+          complete: engine === 'SQLServer' ? '2019_SE.15.0.4236' : engine === 'MySQL' ? '8.0.32.2' : '15.4.0',
+          type: rng.chance(0.7) ? 'Ha' : 'Single',
+          days: outcome === 'never' ? 0 : days,
+          keepDays: 7,
+          incrementalPerDay: engine === 'SQLServer' ? 0 : rng.pick([0, 0, 1, 4]),
+          manual: rng.int(0, 1),
+          ...(outcome === 'failed' || outcome === 'building' ? { now: outcome } : {}),
+          ...(outcome === 'stale' ? { stoppedDaysAgo: rng.int(2, 10) } : {}),
+        };
+      }),
+    };
+  });
 }
 
 // ---- OceanBase generation -----------------------------------------------------------------------
@@ -321,6 +427,8 @@ interface ObTenantPlan {
   /** Status of the running task when `latest` is `running`. */
   runningPhase?: string;
   comment?: string;
+  /** The schedule stopped this many days ago: no job since. */
+  stoppedDaysAgo?: number;
 }
 
 interface ObClusterPlan {
@@ -415,7 +523,7 @@ function generateObCluster(rng: Random, now: number, plan: ObClusterPlan, index:
     for (let day = tenant.days; day >= 0; day--) {
       for (const slot of tenant.schedule) {
         const startMs = localMidnight(now) - day * DAY + slot.hour * HOUR + rng.int(0, 59) * 1000 + rng.int(0, 999);
-        if (startMs < now - 10 * MINUTE) starts.push({ startMs, type: slot.type });
+        if (startMs < now - Math.max(10 * MINUTE, (tenant.stoppedDaysAgo ?? 0) * DAY)) starts.push({ startMs, type: slot.type });
       }
     }
     starts.forEach((s, i) => planned.push({ tenant, ...s, isLast: i === starts.length - 1 }));
@@ -581,6 +689,8 @@ interface DcsPlan {
   format: 'rdb' | 'aof';
   manual: number;
   now?: 'backuping' | 'waiting' | 'failed';
+  /** Backups stopped this many days ago: none since. */
+  stoppedDaysAgo?: number;
 }
 
 interface RdsPlan {
@@ -599,6 +709,8 @@ interface RdsPlan {
   manual: number;
   now?: 'building' | 'failed';
   databases?: string[];
+  /** Backups stopped this many days ago: none since. */
+  stoppedDaysAgo?: number;
 }
 
 const PROJECTS: { name: string; region: string; dcs: DcsPlan[]; rds: RdsPlan[] }[] = [
@@ -817,6 +929,8 @@ const PROJECTS: { name: string; region: string; dcs: DcsPlan[]; rds: RdsPlan[] }
         days: 20,
         format: 'rdb',
         manual: 0,
+        // In ERROR since: no backup for four days (STALE in the coverage view).
+        stoppedDaysAgo: 4,
       },
     ],
     rds: [
@@ -856,6 +970,8 @@ const PROJECTS: { name: string; region: string; dcs: DcsPlan[]; rds: RdsPlan[] }
         keepDays: 7,
         incrementalPerDay: 0,
         manual: 0,
+        // Frozen (unpaid) six days ago: no backup since.
+        stoppedDaysAgo: 6,
       },
       {
         name: 'rds-sg-logs-pg',
@@ -872,13 +988,13 @@ const PROJECTS: { name: string; region: string; dcs: DcsPlan[]; rds: RdsPlan[] }
   },
 ];
 
-function generateHuawei(rng: Random, now: number): HuaweiAccountSim {
+function generateHuawei(rng: Random, now: number, plans: typeof PROJECTS): HuaweiAccountSim {
   const userId = rng.hex(32);
   return {
     accessKey: `HPUA${rng.hex(16).toUpperCase()}`,
     secretKey: `${rng.hex(20)}${rng.hex(20).toUpperCase()}`,
     token: `MIIZ${Buffer.from(rng.hex(48), 'hex').toString('base64')}`,
-    projects: PROJECTS.map((plan) => {
+    projects: plans.map((plan) => {
       const projectId = rng.hex(32);
       const vpcId = rng.uuid();
       const subnetId = rng.uuid();
@@ -1006,7 +1122,9 @@ function generateDcsInstance(
   if (plan.now === 'waiting') add(now - rng.int(1, 3) * MINUTE, 'manual', 'waiting', 'queued by ops');
   if (plan.now === 'failed') add(now - rng.int(30, 300) * MINUTE, 'auto', 'failed', null);
   backups.sort((a, b) => b.createdMs - a.createdMs);
-  return { row, backups };
+  // A schedule that stopped: the newer backups are dropped (drawn all the same, so the rest of the fleet stays as it was).
+  const stoppedAt = now - (plan.stoppedDaysAgo ?? 0) * DAY;
+  return { row, backups: plan.stoppedDaysAgo ? backups.filter((b) => b.createdMs < stoppedAt) : backups };
 }
 
 const RDS_SUFFIX: Record<RdsPlan['engine'], string> = { MySQL: '01', MariaDB: '01', PostgreSQL: '03', SQLServer: '04' };
@@ -1111,7 +1229,8 @@ function generateRdsInstance(rng: Random, now: number, region: string, vpcId: st
   if (plan.now === 'building') add(now - rng.int(3, 12) * MINUTE, 'manual', 'BUILDING', 0);
   if (plan.now === 'failed') add(now - rng.int(60, 600) * MINUTE, 'auto', 'FAILED', 0);
   backups.sort((a, b) => b.beginMs - a.beginMs);
-  return { row, backups };
+  const stoppedAt = now - (plan.stoppedDaysAgo ?? 0) * DAY;
+  return { row, backups: plan.stoppedDaysAgo ? backups.filter((b) => b.beginMs < stoppedAt) : backups };
 }
 
 const pad2 = (n: number) => String(n % 24).padStart(2, '0');

@@ -7,6 +7,7 @@ import type { ConfigInput } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { fixedClock, type Clock } from '../../src/lib/clock.js';
 import { startFleetSimulators, type FleetSimulators } from '../../src/simulators/index.js';
+import type { FleetSize } from '../../src/simulators/fleet.js';
 import type { CallRecord } from '../../src/simulators/harness.js';
 
 /**
@@ -36,11 +37,13 @@ export interface StackOptions {
    * calls sees every call its operation makes; tests of the cache turn it on.
    */
   cache?: boolean;
+  /** A generated fleet of this size instead of the demo fleet. */
+  size?: FleetSize;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const clock = options.clock ?? FIXED_CLOCK;
-  const sims = await startFleetSimulators({ clock });
+  const sims = await startFleetSimulators({ clock, ...(options.size ? { size: options.size } : {}) });
   const base: ConfigInput = { ...sims.config({ credentials: options.credentials ?? 'aksk' }), cache: { ttlSeconds: options.cache ? 30 : 0 } };
   const gateway = createGateway(options.configure ? options.configure(base) : base, { clock });
   const servers = [...sims.obshell.map((s) => s.server), sims.huawei.server];
