@@ -35,6 +35,8 @@ export class MemoryPageCache implements PageCache {
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
       sizeCalculation: (page, key) => Math.max(1, page.text.length + key.length),
       ttlAutopurge: false,
+      // Read the clock at every check (the default caches it for a millisecond with a timer).
+      ttlResolution: 0,
       perf: options.clock,
     });
   }

@@ -1,7 +1,7 @@
 /**
  * Coverage facts from an upstream that can only be read whole over a time range (no order, no
  * status filter: DCS, RDS). The RPO window is read first; only a target with no success in it, or
- * nothing finished in it, is read further back.
+ * nothing finished in it, is read further back, a week at first.
  */
 import { finished, inProgress, type BackupCommon } from './models.js';
 import type { CoverageFacts } from './provider.js';
@@ -28,14 +28,24 @@ export function factsOf(items: readonly BackupCommon[]): CoverageFacts {
   };
 }
 
+/** How far back the second read goes before the rest of the history is read. */
+export const LOOK_BACK_MS = 7 * 24 * 3_600_000;
+
 /**
  * `readAll(from, to)`: every backup whose start time lies in [from, to] (ms, null: open).
- * `since`: the start of the RPO window.
+ * `since`: the start of the RPO window. The window is read first; a target with no success or
+ * nothing finished in it is read a week further back, and only then the rest of its history.
  */
 export async function factsFromWindows(readAll: (from: number | null, to: number | null) => Promise<BackupCommon[]>, since: number): Promise<CoverageFacts> {
-  const recent = await readAll(since, null);
-  const facts = factsOf(recent);
-  if (facts.lastSuccess && facts.newestFinished) return facts;
-  const older = await readAll(null, since - 1);
-  return factsOf([...recent, ...older]);
+  const seen = await readAll(since, null);
+  let facts = factsOf(seen);
+  for (const [from, to] of [
+    [since - LOOK_BACK_MS, since - 1],
+    [null, since - LOOK_BACK_MS - 1],
+  ] as const) {
+    if (facts.lastSuccess && facts.newestFinished) break;
+    seen.push(...(await readAll(from, to)));
+    facts = factsOf(seen);
+  }
+  return facts;
 }

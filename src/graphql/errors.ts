@@ -4,7 +4,7 @@
  */
 import { GraphQLError, type GraphQLErrorExtensions, type GraphQLResolveInfo } from 'graphql';
 import { handleStreamOrSingleExecutionResult, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
-import { BadInputError, UpstreamError } from '../core/errors.js';
+import { BadInputError, BudgetExceededError, UpstreamError } from '../core/errors.js';
 import { log } from '../lib/log.js';
 import type { GraphQLContext } from './context.js';
 
@@ -25,6 +25,9 @@ export function upstreamExtensions(error: UpstreamError): GraphQLErrorExtensions
 /** The GraphQL error a domain error becomes, or `undefined` for errors that must stay masked. */
 function known(error: unknown): { message: string; extensions: GraphQLErrorExtensions } | undefined {
   if (error instanceof UpstreamError) return { message: error.message, extensions: upstreamExtensions(error) };
+  if (error instanceof BudgetExceededError) {
+    return { message: error.message, extensions: { code: 'BUDGET_EXCEEDED', budget: error.budget, estimate: error.estimate } };
+  }
   if (error instanceof BadInputError) {
     const extensions: Record<string, unknown> = { code: 'BAD_USER_INPUT' };
     if (error.argumentName) extensions.argumentName = error.argumentName;

@@ -47,7 +47,13 @@ export interface FleetSimulators {
 
 export async function startFleetSimulators(options: FleetSimulatorOptions = {}): Promise<FleetSimulators> {
   const clock = options.clock ?? systemClock;
-  const fleet = options.fleet ?? generateFleet({ ...(options.seed === undefined ? {} : { seed: options.seed }), now: options.now ?? clock.now() });
+  const fleet =
+    options.fleet ??
+    generateFleet({
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.size ? { size: options.size } : {}),
+      now: options.now ?? clock.now(),
+    });
   const host = options.host ?? '127.0.0.1';
   const latencyMs = options.latencyMs ?? 0;
   const obshell: ObshellSimulator[] = [];

@@ -17,6 +17,9 @@ import type { CallRecord } from '../../src/simulators/harness.js';
 export const FIXED_NOW = Date.parse('2026-11-22T03:00:00.000Z');
 export const FIXED_CLOCK: Clock = fixedClock(FIXED_NOW);
 
+/** The generated fleet the fleet-wide views are tested on: 3 sources × 40 targets (1 cluster of 40 user tenants, 2 projects of 20 DCS + 20 RDS). */
+export const SIZE_3X40: FleetSize = { clusters: 1, tenantsPerCluster: 40, projects: 2, dcsPerProject: 20, rdsPerProject: 20, historyDays: 30 };
+
 export interface Stack {
   sims: FleetSimulators;
   gateway: Gateway;
