@@ -55,10 +55,52 @@ query FleetOverview {
 }
 `;
 
-const RECENT = `# Every backup of the fleet that started in the last 24 hours (see Variables).
-query RecentBackups($since: DateTime!) {
-  backupTasks(first: 100, filter: { since: $since }) {
+const NOT_PROTECTED = `# What is not protected? Every tenant and instance without a recent good backup, worst first.
+query NotProtected {
+  backupCoverage(first: 50, filter: { states: [NEVER, FAILING, STALE, UNKNOWN, RUNNING] }) {
+    summary { total never failing stale unknown running }
+    nodes {
+      state
+      reasons
+      source
+      target {
+        __typename
+        ... on ObTenant { tenantName }
+        ... on DcsInstance { name }
+        ... on RdsInstance { name }
+      }
+      lastSuccessAt
+      ageSeconds
+      lastBackup { ... on Backup { status providerStatus startedAt } }
+    }
+  }
+  # The whole fleet at a glance (the same reads: aliases share the operation's calls).
+  fleet: backupCoverage(first: 1) { summary { total ok stale failing running never unknown } }
+}
+`;
+
+const FAILED = `# Which backups failed since yesterday, anywhere? (see Variables)
+query FailedSinceYesterday($since: DateTime!) {
+  backupTasks(first: 50, filter: { statuses: [FAILED], since: $since }) {
     totalCount
+    window { since until }
+    nodes {
+      __typename
+      ... on Backup { source startedAt finishedAt }
+      ... on ObBackupJob { tenant { tenantName } result comment }
+      ... on ObBackupTask { tenant { tenantName } result comment }
+      ... on DcsBackup { instance { name } errorCode }
+      ... on RdsBackup { instance { name } type }
+    }
+  }
+}
+`;
+
+const NEWEST = `# The newest backups of the whole fleet, newest first (the last 7 days unless filter.since says otherwise).
+query NewestBackups($after: String) {
+  backupTasks(first: 20, after: $after) {
+    totalCount
+    window { since until }
     pageInfo { hasNextPage endCursor }
     nodes {
       __typename
@@ -72,20 +114,6 @@ query RecentBackups($since: DateTime!) {
         }
       }
       ... on ObBackupJob { tenant { tenantName } backupType }
-    }
-  }
-}
-`;
-
-const FAILED = `# Failed backups of the last 7 days across every source, with what the upstream said.
-query FailedBackups($since: DateTime!) {
-  backupTasks(first: 50, filter: { statuses: [FAILED], since: $since }) {
-    totalCount
-    nodes {
-      __typename
-      ... on ObBackupJob { source tenant { tenantName } startedAt result comment }
-      ... on DcsBackup { source instance { name } startedAt errorCode }
-      ... on RdsBackup { source instance { name } startedAt type }
     }
   }
 }
@@ -122,9 +150,10 @@ export function exampleTabs(options: { now: number; exampleInstanceId?: string }
   const now = options.now;
   const daysAgo = (days: number) => JSON.stringify({ since: new Date(now - days * 24 * 3_600_000).toISOString() }, null, 2);
   return [
+    { query: NOT_PROTECTED },
+    { query: FAILED, variables: daysAgo(1) },
+    { query: NEWEST, variables: JSON.stringify({ after: null }, null, 2) },
     { query: FLEET_OVERVIEW },
-    { query: RECENT, variables: daysAgo(1) },
-    { query: FAILED, variables: daysAgo(7) },
     {
       query: PAGING,
       variables: JSON.stringify({ id: options.exampleInstanceId ?? 'paste a DcsInstance or RdsInstance id here', after: null }, null, 2),

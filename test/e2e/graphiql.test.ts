@@ -65,7 +65,7 @@ describe('GraphiQL in a browser', { timeout: 90_000 }, () => {
     await page.goto(url);
     await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
     await introspected;
-    await expect.poll(() => page.locator('.graphiql-tab').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => page.locator('.graphiql-tab').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(5);
 
     // Runs the open tab with GraphiQL's execute button; returns the answer GraphiQL received.
     const run = async (operation: string) => {
@@ -76,20 +76,30 @@ describe('GraphiQL in a browser', { timeout: 90_000 }, () => {
     };
     const result = page.locator('.graphiql-response');
 
-    // The first tab: the fleet overview, every kind of instance.
-    const overview = await run('FleetOverview');
-    expect(overview.errors).toBeUndefined();
-    expect(new Set(overview.data!.instances!.nodes!.map((n) => n.__typename))).toEqual(new Set(['ObCluster', 'DcsInstance', 'RdsInstance']));
-    await expect.poll(async () => (await result.innerText()).includes('"instances"'), { timeout: 30_000 }).toBe(true);
-
-    // The third tab: failed backups.
     // A DOM click: the tab strip is a drag-to-reorder list that takes pointer clicks as drags.
-    await page.locator('.graphiql-tab-button[title="FailedBackups"]').dispatchEvent('click');
-    await expect.poll(() => page.locator('.graphiql-tab-active').innerText(), { timeout: 10_000 }).toContain('FailedBackups');
-    const failed = await run('FailedBackups');
+    const open = async (operation: string) => {
+      await page.locator(`.graphiql-tab-button[title="${operation}"]`).dispatchEvent('click');
+      await expect.poll(() => page.locator('.graphiql-tab-active').innerText(), { timeout: 10_000 }).toContain(operation);
+    };
+
+    // The first tab: what is not protected.
+    const unprotected = await run('NotProtected');
+    expect(unprotected.errors).toBeUndefined();
+    expect(unprotected.data!.backupCoverage!.nodes!.length).toBeGreaterThan(0);
+    await expect.poll(async () => (await result.innerText()).includes('"backupCoverage"'), { timeout: 30_000 }).toBe(true);
+
+    // Failed since yesterday: the tab's `since` comes from the stack's clock, like the fleet.
+    await open('FailedSinceYesterday');
+    const failed = await run('FailedSinceYesterday');
     expect(failed.errors).toBeUndefined();
     expect(failed.data!.backupTasks!.nodes!.length).toBeGreaterThan(0);
     await expect.poll(async () => (await result.innerText()).includes('"backupTasks"'), { timeout: 30_000 }).toBe(true);
+
+    // The fleet overview, every kind of instance.
+    await open('FleetOverview');
+    const overview = await run('FleetOverview');
+    expect(overview.errors).toBeUndefined();
+    expect(new Set(overview.data!.instances!.nodes!.map((n) => n.__typename))).toEqual(new Set(['ObCluster', 'DcsInstance', 'RdsInstance']));
 
     expect(outside).toEqual([]);
     expect(consoleErrors.filter((e) => !/favicon/i.test(e))).toEqual([]);

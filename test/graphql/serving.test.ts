@@ -42,9 +42,9 @@ describe('GraphiQL and the example operations', () => {
         return [...html.matchAll(/\\"since\\": \\"([^"\\]+)\\"/g)].map((m) => m[1]);
       };
       const day = 86_400_000;
-      expect(await since()).toEqual([new Date(FIXED_NOW - day).toISOString(), new Date(FIXED_NOW - 7 * day).toISOString()]);
+      expect(await since()).toEqual([new Date(FIXED_NOW - day).toISOString()]);
       clock.advance(3 * day);
-      expect(await since()).toEqual([new Date(FIXED_NOW + 2 * day).toISOString(), new Date(FIXED_NOW - 4 * day).toISOString()]);
+      expect(await since()).toEqual([new Date(FIXED_NOW + 2 * day).toISOString()]);
     } finally {
       await gateway.close();
     }
@@ -57,15 +57,18 @@ describe('GraphiQL and the example operations', () => {
       now: FIXED_NOW,
       exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }),
     });
-    expect(tabs).toHaveLength(4);
+    expect(tabs.map((t) => /query (\w+)/.exec(t.query!)![1])).toEqual(['NotProtected', 'FailedSinceYesterday', 'NewestBackups', 'FleetOverview', 'InstanceBackups']);
     for (const tab of tabs) {
       const data = ok(await stack.query<Record<string, { totalCount?: number }>>(tab.query!, tab.variables ? JSON.parse(tab.variables) : undefined));
       const [root] = Object.values(data);
       expect(root).toBeTruthy();
     }
-    const [, recent, failed, paging] = tabs;
-    const recentData = ok(await stack.query<{ backupTasks: { totalCount: number } }>(recent!.query!, JSON.parse(recent!.variables!)));
-    expect(recentData.backupTasks.totalCount).toBeGreaterThan(20);
+    const [unprotected, failed, newest, , paging] = tabs;
+    const coverage = ok(await stack.query<{ backupCoverage: { nodes: { state: string }[] }; fleet: { summary: { total: number; ok: number } } }>(unprotected!.query!));
+    expect(new Set(coverage.backupCoverage.nodes.map((n) => n.state))).toEqual(new Set(['NEVER', 'FAILING', 'STALE', 'RUNNING']));
+    expect(coverage.fleet.summary.total).toBe(coverage.backupCoverage.nodes.length + coverage.fleet.summary.ok);
+    const newestData = ok(await stack.query<{ backupTasks: { totalCount: number } }>(newest!.query!, JSON.parse(newest!.variables!)));
+    expect(newestData.backupTasks.totalCount).toBeGreaterThan(100);
     const failedData = ok(await stack.query<{ backupTasks: { nodes: { __typename: string }[] } }>(failed!.query!, JSON.parse(failed!.variables!)));
     expect(new Set(failedData.backupTasks.nodes.map((n) => n.__typename)).size).toBeGreaterThanOrEqual(2);
     const pagingData = ok(await stack.query<{ node: { backups: { totalCount: number } } }>(paging!.query!, JSON.parse(paging!.variables!)));
@@ -90,19 +93,26 @@ describe('the demo fleet and the examples at calendar edges', () => {
     const edge = await startStack({ clock: fixedClock(now) });
     try {
       const html = await (await edge.gateway.yoga.fetch('http://backupql.test/graphql', { headers: { accept: 'text/html' } })).text();
-      expect(html).toContain(new Date(now - 7 * 86_400_000).toISOString());
-      const [, recent, failed] = exampleTabs({ now });
-      const last24h = ok(
-        await edge.query<{ backupTasks: { totalCount: number; nodes: { startedAt: string }[] } }>(recent!.query!, JSON.parse(recent!.variables!)),
+      expect(html).toContain(new Date(now - 86_400_000).toISOString());
+      const [unprotected, failed, newest] = exampleTabs({ now });
+      const week = ok(
+        await edge.query<{ backupTasks: { totalCount: number; window: { since: string }; nodes: { startedAt: string }[] } }>(
+          newest!.query!,
+          JSON.parse(newest!.variables!),
+        ),
       );
-      expect(last24h.backupTasks.totalCount).toBeGreaterThan(20);
-      for (const node of last24h.backupTasks.nodes) {
+      expect(week.backupTasks.totalCount).toBeGreaterThan(100);
+      expect(week.backupTasks.window.since).toBe(new Date(Math.floor((now - 7 * 86_400_000) / 60_000) * 60_000).toISOString());
+      for (const node of week.backupTasks.nodes) {
         const started = Date.parse(node.startedAt);
         expect(started).toBeGreaterThanOrEqual(now - 86_400_000);
         expect(started).toBeLessThanOrEqual(now);
       }
-      const week = ok(await edge.query<{ backupTasks: { nodes: unknown[] } }>(failed!.query!, JSON.parse(failed!.variables!)));
-      expect(week.backupTasks.nodes.length).toBeGreaterThan(0);
+      const sinceYesterday = ok(await edge.query<{ backupTasks: { nodes: unknown[] } }>(failed!.query!, JSON.parse(failed!.variables!)));
+      expect(sinceYesterday.backupTasks.nodes.length).toBeGreaterThan(0);
+      const coverage = ok(await edge.query<{ fleet: { summary: { ok: number; failing: number } } }>(unprotected!.query!));
+      expect(coverage.fleet.summary.ok).toBeGreaterThan(10);
+      expect(coverage.fleet.summary.failing).toBeGreaterThan(0);
     } finally {
       await edge.close();
     }
