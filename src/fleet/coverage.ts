@@ -20,7 +20,6 @@ export type CoverageReason = 'NEVER_BACKED_UP' | 'LAST_BACKUP_FAILED' | 'NO_SUCC
 
 /** Worst first. */
 const RANK: Record<CoverageState, number> = { NEVER: 0, FAILING: 1, STALE: 2, UNKNOWN: 3, RUNNING: 4, OK: 5 };
-const STATES = Object.keys(RANK) as CoverageState[];
 
 export interface CoverageItem {
   kind: 'BackupCoverage';
@@ -197,5 +196,3 @@ function unknownItem(target: Target, rpoHours: number): CoverageItem {
     limitation: null,
   };
 }
-
-export { STATES as COVERAGE_STATES };

@@ -16,7 +16,6 @@ export type { DcsBackupModel, DcsInstanceModel, HuaweiProjectModel, RdsBackupMod
 export type InstanceModel = ObClusterModel | DcsInstanceModel | RdsInstanceModel;
 export type TenantModel = ObTenantModel | HuaweiProjectModel;
 export type BackupModel = ObBackupTaskModel | ObBackupJobModel | DcsBackupModel | RdsBackupModel;
-export type BackupTargetModel = ObTenantModel | DcsInstanceModel | RdsInstanceModel;
 export type NodeModel = InstanceModel | TenantModel | BackupModel;
 
 export type PageInfoModel = PageInfo | KeysetPageInfo;

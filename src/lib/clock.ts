@@ -38,8 +38,3 @@ export class ManualClock implements Clock {
     this.ms = typeof at === 'number' ? at : at.getTime();
   }
 }
-
-/** The clock's time as a `Date`. */
-export function nowDate(clock: Clock): Date {
-  return new Date(clock.now());
-}

@@ -42,12 +42,6 @@ export function dcsTime(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
-/** DCS query format: `yyyyMMddHHmmss` in UTC. */
-export function dcsQueryTime(epochMs: number): string {
-  const f = fields(epochMs, 0);
-  return `${f.y}${pad(f.mo)}${pad(f.d)}${pad(f.h)}${pad(f.mi)}${pad(f.s)}`;
-}
-
 /** RDS: `yyyy-mm-ddThh:mm:ss+0800`, no fraction, numeric offset without a colon. */
 export function rdsTime(epochMs: number, offsetMinutes = 480): string {
   const f = fields(epochMs, offsetMinutes);

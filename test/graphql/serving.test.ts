@@ -57,14 +57,22 @@ describe('GraphiQL and the example operations', () => {
       now: FIXED_NOW,
       exampleInstanceId: encodeId({ type: 'DcsInstance', source: project.name, instanceId: busiest.row.instance_id }),
     });
-    expect(tabs.map((t) => /query (\w+)/.exec(t.query!)![1])).toEqual(['NotProtected', 'FailedSinceYesterday', 'NewestBackups', 'FleetOverview', 'InstanceBackups']);
+    expect(tabs.map((t) => /query (\w+)/.exec(t.query!)![1])).toEqual([
+      'NotProtected',
+      'FailedSinceYesterday',
+      'NewestBackups',
+      'FleetOverview',
+      'InstanceBackups',
+    ]);
     for (const tab of tabs) {
       const data = ok(await stack.query<Record<string, { totalCount?: number }>>(tab.query!, tab.variables ? JSON.parse(tab.variables) : undefined));
       const [root] = Object.values(data);
       expect(root).toBeTruthy();
     }
     const [unprotected, failed, newest, , paging] = tabs;
-    const coverage = ok(await stack.query<{ backupCoverage: { nodes: { state: string }[] }; fleet: { summary: { total: number; ok: number } } }>(unprotected!.query!));
+    const coverage = ok(
+      await stack.query<{ backupCoverage: { nodes: { state: string }[] }; fleet: { summary: { total: number; ok: number } } }>(unprotected!.query!),
+    );
     expect(new Set(coverage.backupCoverage.nodes.map((n) => n.state))).toEqual(new Set(['NEVER', 'FAILING', 'STALE', 'RUNNING']));
     expect(coverage.fleet.summary.total).toBe(coverage.backupCoverage.nodes.length + coverage.fleet.summary.ok);
     const newestData = ok(await stack.query<{ backupTasks: { totalCount: number } }>(newest!.query!, JSON.parse(newest!.variables!)));

@@ -9,7 +9,7 @@ import { HuaweiApi, type HuaweiClientOptions } from './request.js';
 import { DCS_INSTANCE_STATUSES, dcsBackupListSchema, dcsInstanceListSchema, type DcsBackupList, type DcsInstanceList } from './wire-dcs.js';
 
 export type { HuaweiClientOptions } from './request.js';
-export type { DcsBackup, DcsBackupList, DcsInstance, DcsInstanceList } from './wire-dcs.js';
+export type { DcsBackupList, DcsInstance, DcsInstanceList } from './wire-dcs.js';
 
 /** DCS `limit` bounds, both APIs: 1–1000 (2025 HW-DOC; GO comment for ListInstances). */
 export const DCS_MAX_LIMIT = 1000;

@@ -18,7 +18,7 @@ import {
 } from './wire-rds.js';
 
 export type { HuaweiClientOptions } from './request.js';
-export type { RdsBackup, RdsBackupList, RdsBackupType, RdsInstance, RdsInstanceList } from './wire-rds.js';
+export type { RdsBackupList, RdsBackupType, RdsInstance, RdsInstanceList } from './wire-rds.js';
 
 /** RDS `limit` bounds, both APIs: 1–100, upstream default 100 (notes B.1, B.2). */
 export const RDS_MAX_LIMIT = 100;

@@ -14,7 +14,6 @@ import { createHash, createHmac } from 'node:crypto';
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 export const SDK_DATE_HEADER = 'X-Sdk-Date';
-export const CONTENT_SHA256_HEADER = 'X-Sdk-Content-Sha256';
 
 export interface SignableRequest {
   method: string;

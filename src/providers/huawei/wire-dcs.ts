@@ -9,9 +9,6 @@ import { int64, nullableString, tag } from './wire-common.js';
 
 /** Documented values (GO enums, HW-DOC); the schema does not restrict to them. */
 export const DCS_INSTANCE_STATUSES = ['CREATING', 'CREATEFAILED', 'RUNNING', 'ERROR', 'RESTARTING', 'FROZEN', 'EXTENDING', 'RESTORING', 'FLUSHING'] as const;
-export const DCS_BACKUP_STATUSES = ['waiting', 'backuping', 'succeed', 'failed', 'expired', 'deleted'] as const;
-export const DCS_BACKUP_TYPES = ['manual', 'auto'] as const;
-export const DCS_BACKUP_FORMATS = ['aof', 'rdb'] as const;
 
 /** InstanceListInfo (notes A.2, GO `model_instance_list_info.go`). */
 export const dcsInstanceSchema = z.looseObject({

@@ -10,7 +10,6 @@ import { int64, tag } from './wire-common.js';
 export const RDS_INSTANCE_TYPES = ['Single', 'Ha', 'Replica'] as const;
 export const RDS_DATASTORE_TYPES = ['MySQL', 'PostgreSQL', 'SQLServer', 'MariaDB'] as const;
 export const RDS_BACKUP_TYPES = ['auto', 'manual', 'fragment', 'incremental'] as const;
-export const RDS_BACKUP_STATUSES = ['BUILDING', 'COMPLETED', 'FAILED', 'DELETING'] as const;
 export type RdsBackupType = (typeof RDS_BACKUP_TYPES)[number];
 
 /** InstanceResponse (notes B.2, GO `model_instance_response.go`). */

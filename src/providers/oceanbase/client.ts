@@ -27,7 +27,7 @@ import {
   type ObTenantOverview,
 } from './wire.js';
 
-export type { ObAgentInfo, ObBackupJob, ObBackupJobsPage, ObBackupTask, ObPageInfo, ObTenantOverview } from './wire.js';
+export type { ObAgentInfo, ObBackupJobsPage, ObBackupTask, ObTenantOverview } from './wire.js';
 
 export interface ObshellClientOptions {
   /** Configured source name; goes into every UpstreamError. */

@@ -102,5 +102,3 @@ export interface ObBackupJobModel extends BackupCommon {
   description: string | null;
   path: string | null;
 }
-
-export type ObBackupModel = ObBackupTaskModel | ObBackupJobModel;

@@ -36,7 +36,6 @@ export const apiErrorSchema = z.object({
   message: z.string().optional(),
   subErrors: z.array(z.unknown()).nullish(),
 });
-export type ObApiError = z.output<typeof apiErrorSchema>;
 
 /**
  * Every `/api/v1` answer. `data` is kept as unknown here and parsed with the route's own schema;
@@ -51,7 +50,6 @@ export const envelopeSchema = z.object({
   data: z.unknown().optional(),
   error: apiErrorSchema.nullish(),
 });
-export type ObEnvelope = z.output<typeof envelopeSchema>;
 
 // ---- GET /api/v1/info (meta.AgentStatus, notes §3.3) ---------------------------------------------
 
@@ -84,7 +82,6 @@ export const secretSchema = z.object({
   /** Standard base64 of the DER PKCS#1 RSAPublicKey. */
   public_key: z.string().min(1),
 });
-export type ObSecret = z.output<typeof secretSchema>;
 
 // ---- GET /api/v1/tenants/overview (TenantOverview, notes §3.3) ----------------------------------
 
@@ -94,7 +91,6 @@ export const connectionStringSchema = z.object({
   obproxy_port: z.number().int().optional(),
   connection_string: z.string(),
 });
-export type ObConnectionString = z.output<typeof connectionStringSchema>;
 
 /**
  * One tenant. Agents 4.2.4–4.2.6 send only the first nine fields; `read_only` and
@@ -198,7 +194,6 @@ export const pageInfoSchema = z.object({
   total_pages: counter,
   total_elements: counter,
 });
-export type ObPageInfo = z.output<typeof pageInfoSchema>;
 
 export const backupJobsPageSchema = z.object({
   contents: z
