@@ -4,9 +4,11 @@
  * flight at once share one call. Retries, the circuit breaker and metrics join here later, in
  * one place for every provider.
  */
+import { createHash } from 'node:crypto';
+import { HttpTransport, type HttpRequest, type HttpResponse } from '../lib/http.js';
 import type { CallBudget } from './budget.js';
 import type { PageCache } from './cache.js';
-import type { HttpRequest, HttpResponse, HttpTransport } from '../lib/http.js';
+import type { SourceConfigBase, SourceEnv } from './provider.js';
 
 /** What an upstream call is made on behalf of: one GraphQL operation (or a background job). */
 export interface CallScope {
@@ -34,6 +36,21 @@ export interface UpstreamOptions {
   cache?: PageCache | null;
   /** How long a cached page is served; 0 turns the cache off for this source. */
   cacheTtlMs?: number;
+}
+
+/**
+ * A source's upstream path: a pooled transport with the source's timeout and concurrency cap,
+ * and the process's page cache. `credentials`: what identifies the caller upstream (hashed here,
+ * so cache keys of two credentials never meet and no secret is held in a key).
+ */
+export function upstreamFor(config: SourceConfigBase, env: SourceEnv, credentials: string): Upstream {
+  return new Upstream({
+    source: config.name,
+    credentialId: createHash('sha256').update(`${config.provider}\u0000${credentials}`).digest('hex').slice(0, 16),
+    transport: new HttpTransport({ timeoutMs: config.timeoutMs, maxConcurrency: config.maxConcurrency }),
+    cache: env.cache,
+    cacheTtlMs: env.cacheTtlMs,
+  });
 }
 
 export class Upstream implements UpstreamSender {

@@ -7,6 +7,7 @@
 import { BadInputError } from '../core/errors.js';
 import type { NodeRef } from '../core/ids.js';
 import type { NodeLike } from '../core/models.js';
+import { toError } from '../lib/memo.js';
 import type { Operation } from './fleet.js';
 
 function lookUp(op: Operation, ref: NodeRef): Promise<NodeLike | null> {
@@ -24,5 +25,5 @@ export function nodes(op: Operation, ids: readonly string[]): Promise<(NodeLike 
   const max = op.fleet.settings.maxNodeIds;
   if (ids.length > max) throw new BadInputError(`\`ids\` may hold at most ${max} IDs; got ${ids.length}.`, 'ids');
   const refs = ids.map((id) => op.fleet.codec.decode(id, 'ids'));
-  return Promise.all(refs.map((ref) => lookUp(op, ref).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
+  return Promise.all(refs.map((ref) => lookUp(op, ref).catch(toError)));
 }

@@ -7,7 +7,6 @@
  * whole over a time range (their own time filter: DCS on `created_at`, RDS on `begin_time`, both
  * to the second) and sorted and filtered by the fleet core.
  */
-import { createHash } from 'node:crypto';
 import type DataLoader from 'dataloader';
 import { factsFromWindows } from '../../core/coverage-facts.js';
 import { UpstreamError } from '../../core/errors.js';
@@ -26,9 +25,8 @@ import {
   type TargetGroup,
 } from '../../core/provider.js';
 import { ceilSeconds, floorSeconds, keepMatching, OPEN_RANGE, type MsRange } from '../../core/time-range.js';
-import { Upstream, type CallScope } from '../../core/upstream.js';
-import { HttpTransport } from '../../lib/http.js';
-import { batched, memo } from '../../lib/memo.js';
+import { upstreamFor, type CallScope, type Upstream } from '../../core/upstream.js';
+import { batched, memo, toError } from '../../lib/memo.js';
 import type { Segment } from '../../pagination/connection.js';
 import { arrayList, offsetLimitList, readAll, type OffsetList } from '../../pagination/lists.js';
 import { AkSkAuth, TokenAuth, type HuaweiAuth } from './auth.js';
@@ -72,13 +70,7 @@ export class HuaweiSource implements SourceRuntime {
             ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}),
           });
     const identity = 'token' in credentials ? `token\u0000${credentials.token}` : `aksk\u0000${credentials.accessKey}\u0000${credentials.secretKey}`;
-    this.upstream = new Upstream({
-      source: config.name,
-      credentialId: createHash('sha256').update(`huaweicloud\u0000${config.projectId}\u0000${identity}`).digest('hex').slice(0, 16),
-      transport: new HttpTransport({ timeoutMs: config.timeoutMs, maxConcurrency: config.maxConcurrency }),
-      cache: env.cache,
-      cacheTtlMs: env.cacheTtlMs,
-    });
+    this.upstream = upstreamFor(config, env, `${config.projectId}\u0000${identity}`);
     const common = { source: config.name, projectId: config.projectId, auth, transport: this.upstream, clock: env.clock };
     this.dcs = new DcsClient({ ...common, endpoint: dcsEndpoint(config) });
     this.rds = new RdsClient({ ...common, endpoint: rdsEndpoint(config) });
@@ -344,7 +336,7 @@ export class HuaweiSession implements SourceSession {
               return null;
           }
         } catch (error) {
-          return error instanceof Error ? error : new Error(String(error));
+          return toError(error);
         }
       }),
     );

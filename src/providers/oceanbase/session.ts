@@ -24,13 +24,11 @@ import {
   type TargetGroup,
 } from '../../core/provider.js';
 import { keepMatching, OPEN_RANGE, type MsRange } from '../../core/time-range.js';
-import { Upstream } from '../../core/upstream.js';
+import { upstreamFor, type Upstream } from '../../core/upstream.js';
 import type { Clock } from '../../lib/clock.js';
-import { HttpTransport } from '../../lib/http.js';
 import { log } from '../../lib/log.js';
-import { batched, memo } from '../../lib/memo.js';
+import { batched, memo, toError } from '../../lib/memo.js';
 import { arrayList, pageNumberList, type OffsetList } from '../../pagination/lists.js';
-import { createHash } from 'node:crypto';
 import { ObshellClient, type ObAgentInfo, type ObBackupJobsPage, type ObBackupTask, type ObTenantOverview } from './client.js';
 import { toAgentInfo, toObBackupJob, toObBackupTask, toObCluster, toObTenant } from './mapping.js';
 import type { ObAgentInfoModel, ObBackupJobModel, ObBackupTaskModel, ObTenantModel } from './models.js';
@@ -75,17 +73,7 @@ export class ObSource implements SourceRuntime {
   ) {
     this.name = config.name;
     this.clock = env.clock;
-    const credentialId = createHash('sha256')
-      .update(`oceanbase\u0000${config.url}\u0000${config.password ?? ''}`)
-      .digest('hex')
-      .slice(0, 16);
-    this.upstream = new Upstream({
-      source: config.name,
-      credentialId,
-      transport: new HttpTransport({ timeoutMs: config.timeoutMs, maxConcurrency: config.maxConcurrency }),
-      cache: env.cache,
-      cacheTtlMs: env.cacheTtlMs,
-    });
+    this.upstream = upstreamFor(config, env, `${config.url}\u0000${config.password ?? ''}`);
     this.client = new ObshellClient({
       source: config.name,
       url: config.url,
@@ -345,7 +333,7 @@ export class ObSession implements SourceSession {
               return null;
           }
         } catch (error) {
-          return error instanceof Error ? error : new Error(String(error));
+          return toError(error);
         }
       }),
     );
