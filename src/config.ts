@@ -24,6 +24,8 @@ const configSchema = z
       .object({
         /** The window of `backupTasks` without `since`, days. */
         defaultWindowDays: z.number().positive().max(3660).default(DEFAULT_FLEET_SETTINGS.defaultWindowDays),
+        /** How long one operation may take, upstream calls and their retries included, ms. */
+        operationTimeoutMs: z.number().int().min(100).max(600_000).default(DEFAULT_FLEET_SETTINGS.operationTimeoutMs),
         /** Upstream calls one operation may make before it fails with BUDGET_EXCEEDED. */
         callBudget: z.number().int().min(1).max(1_000_000).default(DEFAULT_FLEET_SETTINGS.callBudget),
         /** Most IDs one `nodes(ids:)` may ask for. */

@@ -56,7 +56,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
         });
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema: buildSchema(),
-    context: () => createContext(fleet),
+    context: ({ request }) => createContext(fleet, request.signal),
     graphiql,
     renderGraphiQL,
     maskedErrors: { maskError },

@@ -14,6 +14,7 @@ import type { ProviderKind } from './errors.js';
 import type { IdLayout, NodeRef } from './ids.js';
 import type { BackupCommon, BackupStatus, NodeLike } from './models.js';
 import type { MsRange } from './time-range.js';
+import type { BreakerSettings, RetrySettings } from './upstream.js';
 
 /** Which of a source's provider kinds an operation wants (`null`: all). */
 export type KindFilter = readonly ProviderKind[] | null;
@@ -27,7 +28,10 @@ export interface SourceConfigBase {
   name: string;
   provider: string;
   timeoutMs: number;
+  connectTimeoutMs: number;
   maxConcurrency: number;
+  retry: RetrySettings;
+  circuitBreaker: BreakerSettings;
   /** Recovery point objective for the coverage view, hours. */
   rpoHours: number;
 }
@@ -46,6 +50,10 @@ export interface OperationScope {
   readonly now: number;
   readonly clock: Clock;
   readonly budget: CallBudget;
+  /** Aborted when the client goes away or the operation's deadline passes: queued and sent calls stop. */
+  readonly signal: AbortSignal;
+  /** `performance.now()` by which every upstream call of the operation must be done. */
+  readonly deadline: number;
 }
 
 /** A protected object: an OceanBase user tenant, a DCS or an RDS instance. */

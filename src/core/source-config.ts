@@ -3,6 +3,7 @@
  * the tuning of its upstream calls, its RPO. A module's own schema adds its connection fields.
  */
 import { z } from 'zod';
+import { DEFAULT_BREAKER, DEFAULT_RETRY } from './upstream.js';
 
 export const sourceName = z
   .string()
@@ -21,8 +22,28 @@ export const httpUrl = z.string().refine((value) => {
 /** Fields of every source; spread into each module's `z.object({...})`. */
 export const sourceCommon = {
   name: sourceName,
-  /** Deadline of each upstream call, ms. */
+  /** Deadline of each upstream call, ms (the operation's own deadline may cut it shorter). */
   timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+  /** Deadline for opening a connection, ms. */
+  connectTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+  /** Retries of idempotent reads on network failures, 429, 502, 503 and 504. */
+  retry: z
+    .object({
+      maxRetries: z.number().int().min(0).max(10).default(DEFAULT_RETRY.maxRetries),
+      initialDelayMs: z.number().int().min(1).max(60_000).default(DEFAULT_RETRY.initialDelayMs),
+      maxDelayMs: z.number().int().min(1).max(300_000).default(DEFAULT_RETRY.maxDelayMs),
+      maxTotalMs: z.number().int().min(0).max(600_000).default(DEFAULT_RETRY.maxTotalMs),
+    })
+    .strict()
+    .default(DEFAULT_RETRY),
+  /** The circuit breaker of this source. */
+  circuitBreaker: z
+    .object({
+      consecutiveFailures: z.number().int().min(1).max(1000).default(DEFAULT_BREAKER.consecutiveFailures),
+      halfOpenAfterMs: z.number().int().min(100).max(3_600_000).default(DEFAULT_BREAKER.halfOpenAfterMs),
+    })
+    .strict()
+    .default(DEFAULT_BREAKER),
   /** Most upstream calls in flight at once to this source. */
   maxConcurrency: z.number().int().min(1).max(256).default(8),
   /** Recovery point objective for `backupCoverage`: a target without a success this recent is not OK. */

@@ -1,17 +1,28 @@
 /**
- * The one path every upstream call of a source takes: the page cache (for the GETs a client marks
- * cacheable), the operation's call budget, then the pooled transport. Identical requests in
- * flight at once share one call. Retries, the circuit breaker and metrics join here later, in
- * one place for every provider.
+ * The one path every upstream call of a source takes, whatever the provider:
+ *
+ *   page cache (the GETs a client marks cacheable; identical requests in flight share one call)
+ *   → retries (idempotent reads only: network failures, 429, 502, 503, 504; full-jitter
+ *     exponential backoff, `Retry-After` honoured, capped in count and time, never past the
+ *     operation's deadline)
+ *   → circuit breaker (per source: open after consecutive failures, so a dead upstream costs
+ *     nothing while it is dead; half-open probes; closed again by a success)
+ *   → the operation's call budget → the pooled transport (deadline, cancellation).
+ *
+ * Retries and the breaker are cockatiel's policies. Failures come out as `TransportError`s (the
+ * clients turn them into `UpstreamError`s with their provider's words) or as the last answer.
  */
 import { createHash } from 'node:crypto';
-import { HttpTransport, type HttpRequest, type HttpResponse } from '../lib/http.js';
+import { performance } from 'node:perf_hooks';
+import { circuitBreaker, CircuitState, ConsecutiveBreaker, DelegateBackoff, handleWhen, retry, BrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { abortedBy, HttpTransport, TransportError, type HttpRequest, type HttpResponse, type SendOptions } from '../lib/http.js';
 import type { CallBudget } from './budget.js';
 import type { PageCache } from './cache.js';
 import type { SourceConfigBase, SourceEnv } from './provider.js';
 
 /** What an upstream call is made on behalf of: one GraphQL operation (or a background job). */
-export interface CallScope {
+export interface CallScope extends SendOptions {
   budget?: CallBudget;
 }
 
@@ -25,7 +36,29 @@ export interface UpstreamRequest extends HttpRequest {
   route?: string;
   /** A read whose successful answer may be served from the page cache for its TTL. */
   cacheable?: boolean;
+  /** Signs the request again for a retry (fresh timestamps): returns the headers to send. */
+  reauthorize?: () => Record<string, string>;
 }
+
+export interface RetrySettings {
+  /** Retries after the first attempt (0: none). */
+  maxRetries: number;
+  /** The first backoff's upper bound; each next one doubles, up to `maxDelayMs` (full jitter below it). */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** No retry starts later than this after the first attempt. */
+  maxTotalMs: number;
+}
+
+export interface BreakerSettings {
+  /** Consecutive failed calls (network failures, 5xx) that open the circuit. */
+  consecutiveFailures: number;
+  /** How long an open circuit refuses calls before one probe is let through. */
+  halfOpenAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { maxRetries: 3, initialDelayMs: 200, maxDelayMs: 5_000, maxTotalMs: 15_000 };
+export const DEFAULT_BREAKER: BreakerSettings = { consecutiveFailures: 5, halfOpenAfterMs: 30_000 };
 
 export interface UpstreamOptions {
   /** The configured source's name (part of every cache key). */
@@ -36,27 +69,60 @@ export interface UpstreamOptions {
   cache?: PageCache | null;
   /** How long a cached page is served; 0 turns the cache off for this source. */
   cacheTtlMs?: number;
+  retry?: RetrySettings;
+  breaker?: BreakerSettings;
+  /** Told of each retry (metrics). */
+  onRetry?: (route: string) => void;
+  /** For `Retry-After` given as an HTTP date. Default: the system clock. */
+  clock?: Clock;
 }
 
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+/** Failures worth another try: the call may not have reached the upstream, or the answer was lost. */
+const RETRY_FAILURES = new Set(['refused', 'reset', 'truncated']);
+/** Failures that count against the upstream (not the caller's own giving up, not our refusal). */
+const BREAKER_FAILURES = new Set(['timeout', 'refused', 'reset', 'truncated', 'dns', 'too-large', 'other']);
+
 /**
- * A source's upstream path: a pooled transport with the source's timeout and concurrency cap,
- * and the process's page cache. `credentials`: what identifies the caller upstream (hashed here,
- * so cache keys of two credentials never meet and no secret is held in a key).
+ * A source's upstream path: a pooled transport with the source's timeouts and concurrency cap,
+ * its retry and breaker settings, and the process's page cache. `credentials`: what identifies
+ * the caller upstream (hashed here, so cache keys of two credentials never meet and no secret is
+ * held in a key).
  */
 export function upstreamFor(config: SourceConfigBase, env: SourceEnv, credentials: string): Upstream {
   return new Upstream({
     source: config.name,
     credentialId: createHash('sha256').update(`${config.provider}\u0000${credentials}`).digest('hex').slice(0, 16),
-    transport: new HttpTransport({ timeoutMs: config.timeoutMs, maxConcurrency: config.maxConcurrency }),
+    transport: new HttpTransport({ timeoutMs: config.timeoutMs, connectTimeoutMs: config.connectTimeoutMs, maxConcurrency: config.maxConcurrency }),
     cache: env.cache,
     cacheTtlMs: env.cacheTtlMs,
+    retry: config.retry,
+    breaker: config.circuitBreaker,
+    clock: env.clock,
   });
 }
 
 export class Upstream implements UpstreamSender {
   private readonly inFlight = new Map<string, Promise<HttpResponse>>();
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly retrySettings: RetrySettings;
+  private readonly clock: Clock;
 
-  constructor(private readonly options: UpstreamOptions) {}
+  constructor(private readonly options: UpstreamOptions) {
+    this.retrySettings = options.retry ?? DEFAULT_RETRY;
+    this.clock = options.clock ?? systemClock;
+    const breaker = options.breaker ?? DEFAULT_BREAKER;
+    this.breaker = circuitBreaker(
+      handleWhen((error) => error instanceof TransportError && BREAKER_FAILURES.has(error.failure)).orWhenResult((res) => (res as HttpResponse).status >= 500),
+      { halfOpenAfter: breaker.halfOpenAfterMs, breaker: new ConsecutiveBreaker(breaker.consecutiveFailures) },
+    );
+  }
+
+  /** The breaker's state: closed (calls go out), open (refused at once), half-open (one probe). */
+  get circuit(): 'closed' | 'open' | 'half-open' {
+    const state = this.breaker.state;
+    return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
+  }
 
   async send(req: UpstreamRequest, scope?: CallScope): Promise<HttpResponse> {
     const { cache, cacheTtlMs = 0 } = this.options;
@@ -79,9 +145,60 @@ export class Upstream implements UpstreamSender {
     }
   }
 
-  private call(req: UpstreamRequest, scope: CallScope | undefined): Promise<HttpResponse> {
-    scope?.budget?.charge(req.route ?? `${req.method} ${req.url.pathname}`);
-    return this.options.transport.send(req);
+  /** The attempts of one call: the first, then retries while they are allowed and worth it. */
+  private async call(req: UpstreamRequest, scope: CallScope | undefined): Promise<HttpResponse> {
+    const settings = this.retrySettings;
+    const route = req.route ?? `${req.method} ${req.url.pathname}`;
+    const first = performance.now();
+    let attempt = 0;
+    let nextDelay = 0;
+    /** Whether a retry after `delay` ms starts within the retry time cap and leaves time before the deadline. */
+    const fits = (delay: number) => {
+      const at = performance.now() + delay;
+      return at - first <= settings.maxTotalMs && (scope?.deadline === undefined || at < scope.deadline - 50);
+    };
+    const idempotent = req.method === 'GET';
+    const policy = retry(
+      handleWhen((error) => {
+        if (!(error instanceof TransportError) || !RETRY_FAILURES.has(error.failure)) return false;
+        nextDelay = this.backoff(attempt);
+        return fits(nextDelay);
+      }).orWhenResult((value) => {
+        const res = value as HttpResponse;
+        if (!RETRY_STATUSES.has(res.status)) return false;
+        nextDelay = retryAfterMs(res, this.clock.now()) ?? this.backoff(attempt);
+        return fits(nextDelay);
+      }),
+      { maxAttempts: idempotent ? settings.maxRetries : 0, backoff: new DelegateBackoff(() => nextDelay) },
+    );
+    policy.onRetry(() => this.options.onRetry?.(route));
+    return policy.execute(async () => {
+      attempt++;
+      if (scope?.signal?.aborted) throw abortedBy(scope.signal);
+      const headers = attempt > 1 && req.reauthorize ? req.reauthorize() : req.headers;
+      try {
+        return await this.breaker.execute(() => {
+          scope?.budget?.charge(route);
+          return this.options.transport.send({ ...req, ...(headers ? { headers } : {}) }, scope);
+        });
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) {
+          const cap = this.options.breaker ?? DEFAULT_BREAKER;
+          throw new TransportError(
+            'circuit-open',
+            `circuit open after ${cap.consecutiveFailures} consecutive failures; calls resume with a probe after ${cap.halfOpenAfterMs} ms`,
+          );
+        }
+        if (scope?.signal?.aborted && !(error instanceof TransportError)) throw abortedBy(scope.signal, error);
+        throw error;
+      }
+    }, scope?.signal);
+  }
+
+  /** Full jitter: a random delay below the attempt's exponential bound. */
+  private backoff(attempt: number): number {
+    const { initialDelayMs, maxDelayMs } = this.retrySettings;
+    return Math.floor(Math.random() * Math.min(maxDelayMs, initialDelayMs * 2 ** Math.max(0, attempt - 1)));
   }
 
   /** Source, credential identity and the exact request (method, origin, path and query). */
@@ -92,4 +209,14 @@ export class Upstream implements UpstreamSender {
   close(): Promise<void> {
     return this.options.transport.close();
   }
+}
+
+/** `Retry-After` of an answer, in ms: delay-seconds, or an HTTP date read against `now`. */
+export function retryAfterMs(res: HttpResponse, now: number): number | undefined {
+  const raw = res.headers['retry-after'];
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -7,18 +7,21 @@ import { CallBudget } from '../core/budget.js';
 import { BadInputError, BudgetExceededError, type ProviderKind } from '../core/errors.js';
 import type { IdCodec } from '../core/ids.js';
 import type { KindFilter, OperationScope, SourceRuntime, SourceSession, Target } from '../core/provider.js';
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../lib/clock.js';
 
 export interface FleetSettings {
   /** The window of `backupTasks` without `since`, days. */
   defaultWindowDays: number;
+  /** How long one operation may take, upstream calls and their retries included, ms. */
+  operationTimeoutMs: number;
   /** Upstream calls one operation may make. */
   callBudget: number;
   /** Most IDs one `nodes(ids:)` may ask for. */
   maxNodeIds: number;
 }
 
-export const DEFAULT_FLEET_SETTINGS: FleetSettings = { defaultWindowDays: 7, callBudget: 500, maxNodeIds: 100 };
+export const DEFAULT_FLEET_SETTINGS: FleetSettings = { defaultWindowDays: 7, operationTimeoutMs: 30_000, callBudget: 500, maxNodeIds: 100 };
 
 /** Reports a failure of one source, service or target while the rest of an answer stands. */
 export type Report = (error: unknown) => void;
@@ -48,8 +51,9 @@ export class Fleet {
     return this.byName.get(name);
   }
 
-  operation(): Operation {
-    return new Operation(this);
+  /** A new operation; `signal`: the client's (aborted when it goes away). */
+  operation(signal?: AbortSignal): Operation {
+    return new Operation(this, signal);
   }
 
   remember(source: string, kind: ProviderKind, targets: Target[]): void {
@@ -70,12 +74,21 @@ export class Operation implements OperationScope {
   readonly now: number;
   readonly clock: Clock;
   readonly budget: CallBudget;
+  readonly signal: AbortSignal;
+  readonly deadline: number;
   private readonly sessions = new Map<string, SourceSession>();
 
-  constructor(readonly fleet: Fleet) {
+  constructor(
+    readonly fleet: Fleet,
+    clientSignal?: AbortSignal,
+  ) {
     this.clock = fleet.clock;
     this.now = fleet.clock.now();
     this.budget = new CallBudget(fleet.settings.callBudget);
+    const timeoutMs = fleet.settings.operationTimeoutMs;
+    this.deadline = performance.now() + timeoutMs;
+    const expiry = AbortSignal.timeout(timeoutMs);
+    this.signal = clientSignal ? AbortSignal.any([clientSignal, expiry]) : expiry;
   }
 
   /** The session of a configured source (created on first use, shared by the whole operation). */

@@ -9,8 +9,9 @@ export interface GraphQLContext {
   partialErrors: GraphQLError[];
 }
 
-export function createContext(fleet: Fleet): GraphQLContext {
-  return { op: fleet.operation(), partialErrors: [] };
+/** `signal`: the request's, aborted when the client goes away. */
+export function createContext(fleet: Fleet, signal?: AbortSignal): GraphQLContext {
+  return { op: fleet.operation(signal), partialErrors: [] };
 }
 
 /** The session of a source as its own module's class (for the module's resolvers). */

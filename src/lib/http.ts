@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { Semaphore } from './semaphore.js';
 
@@ -16,8 +17,11 @@ export interface HttpResponse {
   text: string;
 }
 
-/** Why a call got no usable answer. */
-export type TransportFailure = 'timeout' | 'refused' | 'reset' | 'truncated' | 'dns' | 'too-large' | 'other';
+/**
+ * Why a call got no usable answer. `aborted`: the caller gave up (the client went away);
+ * `circuit-open`: the source's circuit breaker is open, nothing was sent.
+ */
+export type TransportFailure = 'timeout' | 'refused' | 'reset' | 'truncated' | 'dns' | 'too-large' | 'aborted' | 'circuit-open' | 'other';
 
 export class TransportError extends Error {
   override readonly name = 'TransportError';
@@ -35,6 +39,8 @@ export interface HttpTransportOptions {
   maxConcurrency?: number;
   /** Deadline for each call, from sending to the last body byte. Default 10 s. */
   timeoutMs?: number;
+  /** Deadline for opening a connection. Default 5 s (at most `timeoutMs`). */
+  connectTimeoutMs?: number;
   /** Largest response body accepted. Default 64 MiB. */
   maxBodyBytes?: number;
 }
@@ -43,6 +49,14 @@ export interface HttpTransportOptions {
  * Pooled keep-alive HTTP for one configured source: an undici Agent (connection pools per origin)
  * behind a semaphore that caps the source's concurrent calls, with a deadline on every call.
  */
+/** What a call is sent under: the caller's cancellation, and the latest moment it may still run. */
+export interface SendOptions {
+  /** Aborted when the caller gives up (a client that went away): a queued call leaves the queue, a sent one is cut. */
+  signal?: AbortSignal;
+  /** `performance.now()` by which the whole call must be done, waiting for a slot included. */
+  deadline?: number;
+}
+
 export class HttpTransport {
   readonly maxConcurrency: number;
   readonly timeoutMs: number;
@@ -59,7 +73,7 @@ export class HttpTransport {
       connections: this.maxConcurrency,
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
-      connect: { timeout: Math.min(this.timeoutMs, 10_000) },
+      connect: { timeout: Math.min(this.timeoutMs, options.connectTimeoutMs ?? 5_000) },
     });
   }
 
@@ -68,17 +82,36 @@ export class HttpTransport {
     return this.limiter.inUse;
   }
 
-  send(req: HttpRequest): Promise<HttpResponse> {
-    return this.limiter.run(() => this.sendNow(req));
+  /** Calls waiting for a slot. */
+  get queued(): number {
+    return this.limiter.queued;
   }
 
+  /**
+   * Sends once a slot is free. The deadline covers the wait for the slot and the call; the call's
+   * own timeout is the shorter of the transport's and what the deadline leaves.
+   */
+  async send(req: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
+    const remaining = options.deadline === undefined ? Infinity : options.deadline - performance.now();
+    if (remaining <= 0) throw new TransportError('timeout', 'the operation ran out of time before this call was sent');
+    const budgetMs = Math.max(1, Math.ceil(Math.min(req.timeoutMs ?? this.timeoutMs, remaining)));
+    const expiry = AbortSignal.timeout(budgetMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, expiry]) : expiry;
+    try {
+      return await this.limiter.run(() => this.sendNow(req, signal, budgetMs, options.signal), signal);
+    } catch (err) {
+      if (err instanceof TransportError) throw err;
+      throw classify(err, signal, budgetMs, options.signal);
+    }
+  }
+
+  /** Closes the pools; calls still in flight are cut (a shutdown does not wait for a stalled upstream). */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent.destroy();
   }
 
-  private async sendNow(req: HttpRequest): Promise<HttpResponse> {
-    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
-    const signal = AbortSignal.timeout(timeoutMs);
+  private async sendNow(req: HttpRequest, signal: AbortSignal, timeoutMs: number, callerSignal: AbortSignal | undefined): Promise<HttpResponse> {
+    signal.throwIfAborted();
     let headersReceived = false;
     try {
       const res = await request(req.url, {
@@ -105,7 +138,7 @@ export class HttpTransport {
       return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
     } catch (err) {
       if (err instanceof TransportError) throw err;
-      const failure = classify(err, signal, timeoutMs);
+      const failure = classify(err, signal, timeoutMs, callerSignal);
       // The connection closed after the headers but before the body was complete.
       if (headersReceived && failure.failure === 'reset') {
         throw new TransportError('truncated', 'connection closed before the whole body arrived', { cause: err });
@@ -115,7 +148,8 @@ export class HttpTransport {
   }
 }
 
-function classify(err: unknown, signal: AbortSignal, timeoutMs: number): TransportError {
+function classify(err: unknown, signal: AbortSignal, timeoutMs: number, callerSignal: AbortSignal | undefined): TransportError {
+  if (callerSignal?.aborted) return abortedBy(callerSignal, err);
   const code = errorCode(err);
   if (signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new TransportError('timeout', `no complete answer within ${timeoutMs} ms`, { cause: err });
@@ -136,6 +170,14 @@ function classify(err: unknown, signal: AbortSignal, timeoutMs: number): Transpo
     default:
       return new TransportError('other', `request failed (${code ?? 'unknown error'})`, { cause: err });
   }
+}
+
+/** The failure a caller's aborted signal stands for: its deadline passing, or the caller going away. */
+export function abortedBy(signal: AbortSignal, cause?: unknown): TransportError {
+  const reason = signal.reason as { name?: string } | undefined;
+  return reason?.name === 'TimeoutError'
+    ? new TransportError('timeout', "the operation's deadline passed before the answer came", { cause })
+    : new TransportError('aborted', 'the caller gave up before the answer came', { cause });
 }
 
 function errorCode(err: unknown): string | undefined {

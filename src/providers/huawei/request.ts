@@ -98,10 +98,16 @@ export class HuaweiApi {
     const url = this.url(call.segments, call.query);
     const headers: Record<string, string> = {};
     this.options.auth.authorize({ method: 'GET', url, headers, body: '' });
+    // A retry of the transport signs again (a fresh `X-Sdk-Date`).
+    const reauthorize = () => {
+      const fresh: Record<string, string> = {};
+      this.options.auth.authorize({ method: 'GET', url, headers: fresh, body: '' });
+      return fresh;
+    };
 
     let res: HttpResponse;
     try {
-      res = await this.options.transport.send({ method: 'GET', url, headers, route: call.operation, cacheable: true }, call.scope);
+      res = await this.options.transport.send({ method: 'GET', url, headers, route: call.operation, cacheable: true, reauthorize }, call.scope);
     } catch (err) {
       if (err instanceof TransportError) throw transportFailure(ctx, err);
       throw err;

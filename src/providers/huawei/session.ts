@@ -114,7 +114,7 @@ export class HuaweiSession implements SourceSession {
     private readonly op: OperationScope,
   ) {
     this.source = src.name;
-    const scope: CallScope = { budget: op.budget };
+    const scope: CallScope = { budget: op.budget, signal: op.signal, deadline: op.deadline };
     this.scope = scope;
     const { dcs, rds } = src;
     // One list call per service per operation, whatever asks (lists, look-ups, a backup's instance).

@@ -194,9 +194,12 @@ export class ObshellClient {
       const traceId = randomBytes(8).toString('hex');
       const headers: Record<string, string> = { accept: 'application/json', 'x-obshell-trace-id': traceId };
       const key = spec.auth ? this.agentKey(spec.scope) : undefined;
-      if (key) headers['x-ocs-header'] = this.authHeader(spec, uri, await key);
+      const publicKey = key ? await key : undefined;
+      if (publicKey) headers['x-ocs-header'] = this.authHeader(spec, uri, publicKey);
+      // A retry of the transport signs again: the header's `Ts` says when it expires.
+      const reauthorize = publicKey ? () => ({ ...headers, 'x-ocs-header': this.authHeader(spec, uri, publicKey) }) : undefined;
 
-      const outcome = this.interpret(spec, await this.send(spec, url, headers, traceId), traceId);
+      const outcome = this.interpret(spec, await this.send(spec, url, headers, traceId, reauthorize), traceId);
       if (outcome.ok) return this.parseData(spec, schema, outcome);
       if (key && attempt === 1 && isDecryptFailure(outcome.failure)) {
         this.forgetKey(key);
@@ -208,9 +211,18 @@ export class ObshellClient {
     }
   }
 
-  private async send(spec: CallSpec, url: URL, headers: Record<string, string>, traceId: string): Promise<HttpResponse> {
+  private async send(
+    spec: CallSpec,
+    url: URL,
+    headers: Record<string, string>,
+    traceId: string,
+    reauthorize?: () => Record<string, string>,
+  ): Promise<HttpResponse> {
     try {
-      return await this.transport.send({ method: 'GET', url, headers, route: spec.operation, cacheable: spec.cacheable ?? false }, spec.scope);
+      return await this.transport.send(
+        { method: 'GET', url, headers, route: spec.operation, cacheable: spec.cacheable ?? false, ...(reauthorize ? { reauthorize } : {}) },
+        spec.scope,
+      );
     } catch (err) {
       const detail = err instanceof TransportError ? `${err.failure}: ${err.message}` : 'other: request failed';
       throw this.error(spec, { code: 'UPSTREAM_UNAVAILABLE', detail, traceId, cause: err });

@@ -91,7 +91,7 @@ export class ObSource implements SourceRuntime {
   capabilities(op: OperationScope): Promise<AgentCapabilities> {
     const now = this.clock.now();
     if (!this.capabilitiesMemo || now - this.capabilitiesMemo.at > CAPABILITIES_TTL_MS) {
-      const value = this.client.info({ budget: op.budget }).then((info) => {
+      const value = this.client.info({ budget: op.budget, signal: op.signal, deadline: op.deadline }).then((info) => {
         const jobHistory = versionAtLeast(info.version, JOB_HISTORY_SINCE);
         if (!/^\d+(\.\d+)*$/.test(info.version))
           log.warn({ source: this.name, version: info.version }, 'obshell agent version not understood; reading it as one without job history');
@@ -135,7 +135,7 @@ export class ObSession implements SourceSession {
     private readonly op: OperationScope,
   ) {
     this.source = src.name;
-    const scope = { budget: op.budget };
+    const scope = { budget: op.budget, signal: op.signal, deadline: op.deadline };
     const client = src.client;
     this.info = memo(() => client.info(scope));
     this.tenantsOverview = memo(() => client.tenantsOverview(scope));
