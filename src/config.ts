@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_FLEET_SETTINGS } from './fleet/fleet.js';
+import { DEFAULT_LIMITS } from './graphql/limits.js';
 import { sourceConfigSchema } from './providers/index.js';
 
 const configSchema = z
@@ -33,6 +34,24 @@ const configSchema = z
       })
       .strict()
       .default(DEFAULT_FLEET_SETTINGS),
+    /** What one request may ask (refused with QUERY_TOO_COMPLEX before any upstream call). */
+    limits: z
+      .object({
+        maxDepth: z.number().int().min(1).max(100).default(DEFAULT_LIMITS.maxDepth),
+        maxAliases: z.number().int().min(1).max(10_000).default(DEFAULT_LIMITS.maxAliases),
+        maxTokens: z.number().int().min(10).max(1_000_000).default(DEFAULT_LIMITS.maxTokens),
+        maxDirectives: z.number().int().min(1).max(10_000).default(DEFAULT_LIMITS.maxDirectives),
+        maxCost: z.number().int().min(1).max(100_000_000).default(DEFAULT_LIMITS.maxCost),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(100 * 1024 * 1024)
+          .default(DEFAULT_LIMITS.maxBodyBytes),
+        maxBatch: z.number().int().min(1).max(1000).default(DEFAULT_LIMITS.maxBatch),
+      })
+      .strict()
+      .default(DEFAULT_LIMITS),
     /** The short-lived cache of upstream pages (successful reads), in process memory. */
     cache: z
       .object({

@@ -4,7 +4,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type GraphiQLOptions, type GraphiQLOptionsOrFactory, type YogaServerInstance } from 'graphql-yoga';
 import { checkConfig, type Config, type ConfigInput } from './config.js';
@@ -14,11 +13,9 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { createContext, type GraphQLContext } from './graphql/context.js';
 import { maskError, usePartialErrors, yogaLogger } from './graphql/errors.js';
 import { exampleTabs } from './graphql/examples.js';
+import { bodyRefusal, useArmor, useBodyLimit, useQueryCost, useRequestErrors } from './graphql/limits.js';
 import { buildSchema } from './graphql/schema.js';
 import { createIdCodec, createSources, FILTERABLE_ID_TYPES } from './providers/index.js';
-
-/** Contract §4: operations nested deeper than this are refused. */
-export const MAX_DEPTH = 15;
 
 export interface GatewayOptions {
   /** The stack's one notion of "now" (default: the system clock). Tests pass a fixed one. */
@@ -59,21 +56,12 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     context: ({ request }) => createContext(fleet, request.signal),
     graphiql,
     renderGraphiQL,
-    maskedErrors: { maskError },
+    // Never development-style errors (original messages, stacks) to clients, whatever NODE_ENV says.
+    maskedErrors: { maskError, isDev: false },
     logging: yogaLogger,
     landingPage: false,
-    plugins: [
-      EnvelopArmorPlugin({
-        maxDepth: { n: MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true },
-        maxAliases: { n: 50 },
-        maxTokens: { n: 5000 },
-        maxDirectives: { n: 50 },
-        // Query cost limits are future work: armor's static cost ignores first/last.
-        costLimit: { enabled: false },
-        blockFieldSuggestion: { enabled: false },
-      }),
-      usePartialErrors(),
-    ],
+    batching: { limit: config.limits.maxBatch },
+    plugins: [useBodyLimit(config.limits), useRequestErrors(config.limits), useArmor(config.limits), useQueryCost(config.limits), usePartialErrors()],
   });
 
   let server: Server | undefined;
@@ -83,7 +71,17 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     fleet,
     config,
     async listen(port, host) {
-      server = createServer(yoga.requestListener);
+      server = createServer((req, res) => {
+        // Bodies must say how long they are, and be no longer than the limit: refused before they are read.
+        const refusal = bodyRefusal(req.method, req.headers['content-length'], req.headers['transfer-encoding'], config.limits);
+        if (refusal) {
+          res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' });
+          res.end(JSON.stringify({ errors: [refusal.error] }));
+          req.destroy();
+          return;
+        }
+        yoga.requestListener(req, res);
+      });
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());

@@ -79,7 +79,12 @@ function pathOf(info: GraphQLResolveInfo): (string | number)[] {
   return path;
 }
 
-/** Appends the partial failures recorded during execution to the result's `errors`. */
+/**
+ * The errors of every result: the partial failures recorded during execution are appended (with
+ * their paths), and an error that reaches the client without a code gets one: those are graphql-js'
+ * refusals of the request itself (variables that do not coerce, an unknown operation name), the
+ * caller's mistakes.
+ */
 export function usePartialErrors(): Plugin<GraphQLContext> {
   return {
     onExecute({ args }) {
@@ -87,14 +92,26 @@ export function usePartialErrors(): Plugin<GraphQLContext> {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             const partial = (args.contextValue as GraphQLContext).partialErrors;
-            if (partial.length === 0) return;
-            const errors = (result.errors ?? []) as readonly GraphQLError[];
-            setResult({ ...result, errors: [...errors, ...partial] });
+            const errors = [...((result.errors ?? []) as readonly GraphQLError[]), ...partial];
+            if (errors.length === 0) return;
+            setResult({ ...result, errors: errors.map(withCode) });
           });
         },
       };
     },
   };
+}
+
+function withCode(error: GraphQLError): GraphQLError {
+  if (error.extensions?.['code'] !== undefined) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+  });
 }
 
 /**

@@ -164,16 +164,16 @@ describe('the operation deadline and cancellation', () => {
     const server = stack.sims.huawei.server;
     server.addFault({ route: 'dcs.listBackups', kind: 'stall' });
     const client = new AbortController();
-    const pending = stack.gateway.yoga
-      .fetch('http://backupql.test/graphql', {
+    const pending = Promise.resolve(
+      stack.gateway.yoga.fetch('http://backupql.test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({
           query: `{ backupTasks(first: 5, filter: { providers: [DCS], sources: ["${stack.sims.fleet.huawei.projects[0]!.name}"] }) { totalCount } }`,
         }),
         signal: client.signal,
-      })
-      .catch((error: unknown) => error);
+      }),
+    ).catch((error: unknown) => error);
     for (let i = 0; i < 100 && server.stats.inFlight === 0; i++) await sleep(10);
     expect(server.stats.inFlight).toBe(1);
     client.abort();
