@@ -17,7 +17,9 @@ import {
   Lexer,
   Source,
   TokenKind,
+  OperationTypeNode,
   type DocumentNode,
+  type ExecutionArgs,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
@@ -95,7 +97,8 @@ export function useArmor(limits: Limits): Plugin {
     onPluginInit({ addPlugin }) {
       addPlugin({
         onParse({ params }) {
-          parsing = typeof params.source === 'string' ? params.source : params.source.body;
+          const source = params.source as string | { body: string };
+          parsing = typeof source === 'string' ? source : source.body;
         },
       });
       addPlugin(armor);
@@ -120,7 +123,11 @@ export function operationCost(
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
   if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return 0;
   const root =
-    operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    operation.operation === OperationTypeNode.QUERY
+      ? schema.getQueryType()
+      : operation.operation === OperationTypeNode.MUTATION
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   if (!root) return 0;
 
   const walk = (parent: GraphQLCompositeType, selections: SelectionSetNode, multiplier: number, seen: ReadonlySet<string>): number => {
@@ -193,10 +200,11 @@ export function bodyRefusal(
 /** The body limit for every way in (the HTTP server checks it too, before reading a byte). */
 export function useBodyLimit(limits: Limits): Plugin {
   return {
-    onRequest({ request, endResponse, fetchAPI }) {
+    onRequest(payload) {
+      const { request, fetchAPI } = payload;
       const refusal = bodyRefusal(request.method, request.headers.get('content-length'), null, limits);
       if (refusal)
-        endResponse(
+        payload.endResponse(
           new fetchAPI.Response(JSON.stringify({ errors: [refusal.error] }), { status: refusal.status, headers: { 'content-type': 'application/json' } }),
         );
     },
@@ -218,7 +226,8 @@ export function useRequestErrors(limits: Limits): Plugin {
         },
       };
     },
-    async onResponse({ request, response, setResponse, fetchAPI }) {
+    async onResponse(payload) {
+      const { request, response, fetchAPI } = payload;
       if (response.status < 400) return;
       const text = await response.clone().text();
       let body: { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | undefined;
@@ -241,7 +250,7 @@ export function useRequestErrors(limits: Limits): Plugin {
       const headers = new fetchAPI.Headers(response.headers);
       headers.set('content-type', 'application/json; charset=utf-8');
       headers.delete('content-length');
-      setResponse(new fetchAPI.Response(JSON.stringify({ ...body, errors: fixed }), { status: response.status, headers }));
+      payload.setResponse(new fetchAPI.Response(JSON.stringify({ ...body, errors: fixed }), { status: response.status, headers }));
     },
   };
 }
@@ -250,7 +259,8 @@ export function useRequestErrors(limits: Limits): Plugin {
 export function useQueryCost(limits: Limits): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = operationCost(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
+      const { schema, document, operationName, variableValues } = args as ExecutionArgs;
+      const cost = operationCost(schema, document, operationName, (variableValues ?? {}));
       if (cost > limits.maxCost) {
         setResultAndStopExecution({
           errors: [

@@ -3,6 +3,7 @@
  * validation, variables, limits, the HTTP layer), limits refuse before any upstream call with the
  * limit and the measured value, and an accepted operation says its cost.
  */
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
@@ -130,9 +131,7 @@ describe('limits, refused before any upstream call', () => {
     const chunked = await request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: (async function* () {
-        yield Buffer.from('{"query":"{ __typename }"}');
-      })(),
+      body: Readable.from([Buffer.from('{"query":"{ __typename }"}')]),
     });
     expect(chunked.statusCode).toBe(411);
     expect(((await chunked.body.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
