@@ -260,7 +260,7 @@ export function useQueryCost(limits: Limits): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const { schema, document, operationName, variableValues } = args as ExecutionArgs;
-      const cost = operationCost(schema, document, operationName, (variableValues ?? {}));
+      const cost = operationCost(schema, document, operationName, variableValues ?? {});
       if (cost > limits.maxCost) {
         setResultAndStopExecution({
           errors: [
