@@ -995,6 +995,8 @@ export type RdsBackup = Backup & Node & {
   instance?: Maybe<RdsInstance>;
   /** RDS instance ID. */
   instanceId: Scalars['String']['output'];
+  /** The data volume a restore of this backup needs, GB (`min_data_volume_capacity_for_restore`; newer RDS). */
+  minDataVolumeCapacityForRestore?: Maybe<Scalars['Float']['output']>;
   /** Backup name. */
   name?: Maybe<Scalars['String']['output']>;
   /** Always `RDS`. */
@@ -1904,6 +1906,7 @@ export type RdsBackupResolvers<ContextType = GraphQLContext, ParentType extends 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instance?: Resolver<Maybe<ResolversTypes['RdsInstance']>, ParentType, ContextType>;
   instanceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  minDataVolumeCapacityForRestore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   providerStatus?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -156,4 +156,5 @@ export interface RdsBackupModel extends BackupCommon {
   datastore: RdsDatastoreModel | null;
   databases: { name: string | null }[] | null;
   associatedWithDdm: boolean | null;
+  minDataVolumeCapacityForRestore: number | null;
 }

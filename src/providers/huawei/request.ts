@@ -3,6 +3,7 @@
  * (authorize → send → normalize errors → parse losslessly → check the schema).
  */
 import type { z } from 'zod';
+import { parseTolerant } from '../../core/drift.js';
 import { BadInputError } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import type { CallScope, UpstreamSender } from '../../core/upstream.js';
@@ -124,7 +125,7 @@ export class HuaweiApi {
     } catch {
       throw invalidBody(ctx, res, 'response body is not valid JSON');
     }
-    const parsed = call.schema.safeParse(json);
+    const parsed = parseTolerant(call.schema, json, this.options.source);
     if (!parsed.success) {
       const issues = parsed.error.issues
         .slice(0, 3)

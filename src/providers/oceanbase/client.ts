@@ -6,6 +6,7 @@
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
+import { parseTolerant } from '../../core/drift.js';
 import { BadInputError, redact, UpstreamError, type UpstreamErrorCode } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import type { CallScope, UpstreamSender } from '../../core/upstream.js';
@@ -258,7 +259,7 @@ export class ObshellClient {
   }
 
   private parseData<S extends z.ZodType>(spec: CallSpec, schema: S, answer: { data: unknown; httpStatus: number; traceId: string }): z.output<S> {
-    const parsed = schema.safeParse(answer.data);
+    const parsed = parseTolerant(schema, answer.data, this.source);
     if (parsed.success) return parsed.data;
     const detail = `the answer's data does not have the expected shape (${describeIssues(parsed.error)})`;
     throw this.error(spec, { code: 'UPSTREAM_ERROR', httpStatus: answer.httpStatus, traceId: answer.traceId, detail });

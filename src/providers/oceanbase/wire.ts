@@ -8,6 +8,7 @@
  * SCNs). SCNs and `startAt` come out as exact decimal strings, never through a float.
  */
 import { z } from 'zod';
+import { tolerantObject } from '../../core/drift.js';
 
 // ---- scalars ---------------------------------------------------------------------------------------
 
@@ -16,10 +17,26 @@ import { z } from 'zod';
  * gives above 2^53), written out as its decimal string. OceanBase SCNs are ns timestamps (~1.7e18,
  * notes §2.4); a float would lose the last digits.
  */
-export const exactUint64 = z.union([z.number().int().nonnegative(), z.bigint().nonnegative()]).transform((value) => value.toString());
+export const exactUint64 = z
+  .union([
+    z.number().int().nonnegative(),
+    z
+      .bigint()
+      .nonnegative()
+      .max((1n << 64n) - 1n),
+  ])
+  .transform((value) => value.toString());
 
 /** An int64 counter that only needs to be approximately right (bytes, counts): a plain number. */
-const counter = z.union([z.number(), z.bigint()]).transform((value) => Number(value));
+const counter = z
+  .union([
+    z.number(),
+    z
+      .bigint()
+      .min(-(1n << 63n))
+      .max((1n << 64n) - 1n),
+  ])
+  .transform((value) => Number(value));
 
 /** Go `time.Time` as JSON: RFC 3339 with optional fraction (`0001-01-01T00:00:00Z` is the zero time). */
 export const goTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, 'not an RFC 3339 time');
@@ -53,25 +70,30 @@ export const envelopeSchema = z.object({
 
 // ---- GET /api/v1/info (meta.AgentStatus, notes §3.3) ---------------------------------------------
 
-export const agentInfoSchema = z.object({
-  pid: z.number().int(),
-  state: z.number().int(),
-  /** `time.Now().UnixNano()` at agent start: above 2^53, kept exact. */
-  startAt: exactUint64,
-  homePath: z.string(),
-  obVersion: z.string(),
-  architecture: z.string().optional(),
-  ip: z.string(),
-  port: z.number().int(),
-  zone: z.string(),
-  /** `CLUSTER AGENT`, `SINGLE`, `MASTER`, `FOLLOWER`, `TAKE OVER MASTER`, … */
-  identity: z.string(),
-  version: z.string(),
-  isObproxyAgent: z.boolean().optional(),
-  /** Whether an agent password is set (4.2.6.0+). */
-  security: z.boolean().optional(),
-  supportedAuth: z.array(z.string()).nullish(),
-});
+/** What decides behaviour (`version`) is strict; the rest is passed through. */
+export const agentInfoSchema = tolerantObject(
+  'info',
+  {
+    pid: z.number().int(),
+    state: z.number().int(),
+    /** ns since the epoch, above 2^53. */
+    startAt: exactUint64,
+    homePath: z.string(),
+    obVersion: z.string(),
+    architecture: z.string(),
+    ip: z.string(),
+    port: z.number().int(),
+    zone: z.string(),
+    /** `CLUSTER AGENT`, `SINGLE`, `MASTER`, `FOLLOWER`, `TAKE OVER MASTER`, … */
+    identity: z.string(),
+    version: z.string(),
+    isObproxyAgent: z.boolean(),
+    /** Whether an agent password is set (4.2.6.0+). */
+    security: z.boolean(),
+    supportedAuth: z.array(z.string()),
+  },
+  ['version'],
+);
 export type ObAgentInfo = z.output<typeof agentInfoSchema>;
 
 // ---- GET /api/v1/secret (meta.AgentSecret, notes §4.1) ---------------------------------------------
@@ -96,23 +118,24 @@ export const connectionStringSchema = z.object({
  * One tenant. Agents 4.2.4–4.2.6 send only the first nine fields; `read_only` and
  * `connection_strings` come with 4.3.0.0 and `comment` with 4.4.1.0. A Go nil slice is `null`.
  */
-export const tenantOverviewSchema = z.object({
-  tenant_id: z.number().int(),
-  tenant_name: z.string().min(1),
-  mode: z.string(),
-  status: z.string(),
-  locked: z.string(),
-  primary_zone: z.string(),
-  locality: z.string(),
-  in_recyclebin: z.string(),
-  created_time: goTime,
-  read_only: z.boolean().optional(),
-  comment: z.string().optional(),
-  connection_strings: z
-    .array(connectionStringSchema)
-    .nullish()
-    .transform((value) => value ?? []),
-});
+export const tenantOverviewSchema = tolerantObject(
+  'tenant',
+  {
+    tenant_id: z.number().int(),
+    tenant_name: z.string().min(1),
+    mode: z.string(),
+    status: z.string(),
+    locked: z.string(),
+    primary_zone: z.string(),
+    locality: z.string(),
+    in_recyclebin: z.string(),
+    created_time: goTime,
+    read_only: z.boolean(),
+    comment: z.string(),
+    connection_strings: z.array(connectionStringSchema),
+  },
+  ['tenant_id', 'tenant_name'],
+);
 export type ObTenantOverview = z.output<typeof tenantOverviewSchema>;
 
 export const tenantsOverviewDataSchema = z.object({
@@ -124,38 +147,43 @@ export const tenantsOverviewDataSchema = z.object({
 
 // ---- CdbObBackupTask (notes §2.3) ------------------------------------------------------------------
 
-export const backupTaskSchema = z.object({
-  tenant_id: z.number().int(),
-  task_id: z.number().int(),
-  job_id: z.number().int(),
-  incarnation: z.number().int(),
-  backup_set_id: z.number().int(),
-  start_timestamp: goTime,
-  /** `0001-01-01T00:00:00Z` while the task runs. */
-  end_timestamp: goTime,
-  /** Open vocabulary (notes §2.5): INIT, DOING, COMPLETED, FAILED, CANCELING, CANCELED, BACKUP_*, … */
-  status: z.string().min(1),
-  start_scn: exactUint64,
-  /** `"0"` while the task runs. */
-  end_scn: exactUint64,
-  user_ls_start_scn: exactUint64,
-  encryption_mode: z.string(),
-  input_bytes: counter,
-  output_bytes: counter,
-  output_rate_bytes: counter,
-  extra_meta_bytes: counter,
-  tablet_count: counter,
-  finish_tablet_count: counter,
-  macro_block_count: counter,
-  finish_macro_block_count: counter,
-  file_count: counter,
-  meta_turn_id: counter,
-  data_turn_id: counter,
-  /** OceanBase error code, 0 = OK. */
-  result: z.number().int(),
-  comment: z.string(),
-  path: z.string(),
-});
+export const backupTaskSchema = tolerantObject(
+  'task',
+  {
+    tenant_id: z.number().int(),
+    task_id: z.number().int(),
+    job_id: z.number().int(),
+    incarnation: z.number().int(),
+    backup_set_id: z.number().int(),
+    /** What the lists sort on: strict when present. */
+    start_timestamp: goTime.nullish(),
+    /** `0001-01-01T00:00:00Z` while the task runs. */
+    end_timestamp: goTime,
+    /** Open vocabulary (notes §2.5): INIT, DOING, COMPLETED, FAILED, CANCELING, CANCELED, BACKUP_*, … */
+    status: z.string().min(1),
+    start_scn: exactUint64,
+    /** `"0"` while the task runs. */
+    end_scn: exactUint64,
+    user_ls_start_scn: exactUint64,
+    encryption_mode: z.string(),
+    input_bytes: counter,
+    output_bytes: counter,
+    output_rate_bytes: counter,
+    extra_meta_bytes: counter,
+    tablet_count: counter,
+    finish_tablet_count: counter,
+    macro_block_count: counter,
+    finish_macro_block_count: counter,
+    file_count: counter,
+    meta_turn_id: counter,
+    data_turn_id: counter,
+    /** OceanBase error code, 0 = OK. */
+    result: z.number().int(),
+    comment: z.string(),
+    path: z.string(),
+  },
+  ['tenant_id', 'task_id', 'job_id', 'start_timestamp', 'status'],
+);
 export type ObBackupTask = z.output<typeof backupTaskSchema>;
 
 /** `data` of the tenant overview: the task really is wrapped in `status` (notes §2.2). */
@@ -171,29 +199,38 @@ export const clusterBackupOverviewDataSchema = z.object({
 
 // ---- BackupJob and its page (notes §3, §3.2) -------------------------------------------------------
 
-export const backupJobSchema = z.object({
-  tenant_id: z.number().int(),
-  job_id: z.number().int(),
-  backup_set_id: z.number().int(),
-  plus_archivelog: z.string(),
-  backup_type: z.string(),
-  start_timestamp: goTime,
-  /** Absent while the job runs (a nil pointer with `omitempty`). */
-  end_timestamp: goTime.nullish(),
-  status: z.string().min(1),
-  result: z.number().int(),
-  comment: z.string(),
-  description: z.string(),
-  path: z.string(),
-});
+export const backupJobSchema = tolerantObject(
+  'job',
+  {
+    tenant_id: z.number().int(),
+    job_id: z.number().int(),
+    backup_set_id: z.number().int(),
+    plus_archivelog: z.string(),
+    backup_type: z.string(),
+    /** What the lists sort on: strict when present; `null` on some agents (the job sorts last). */
+    start_timestamp: goTime.nullish(),
+    /** Absent while the job runs (a nil pointer with `omitempty`). */
+    end_timestamp: goTime,
+    status: z.string().min(1),
+    result: z.number().int(),
+    comment: z.string(),
+    description: z.string(),
+    path: z.string(),
+  },
+  ['tenant_id', 'job_id', 'start_timestamp', 'status'],
+);
 export type ObBackupJob = z.output<typeof backupJobSchema>;
 
-export const pageInfoSchema = z.object({
-  number: counter,
-  size: counter,
-  total_pages: counter,
-  total_elements: counter,
-});
+export const pageInfoSchema = tolerantObject(
+  'page',
+  {
+    number: counter,
+    size: counter,
+    total_pages: counter,
+    total_elements: counter,
+  },
+  ['total_elements'],
+);
 
 export const backupJobsPageSchema = z.object({
   contents: z

@@ -84,7 +84,7 @@ describe('DCS list instances', () => {
     h.sim.server.addFault({ route: 'dcs.listInstances', kind: 'status', status: 200, body: JSON.stringify({ instance_num: 1, instances: [row] }), times: 1 });
     const list = await dcs.listInstances();
     expect(list.instances[0]!.no_password_access).toBe('true');
-    expect(list.instances[0]!['future_field']).toBe(1);
+    expect((list.instances[0] as Record<string, unknown>)['future_field']).toBe(1);
   });
 });
 
@@ -124,8 +124,8 @@ describe('DCS list backups', () => {
     expect(list.total_num).toBe(fleetCount(big, begin, end));
     expect(list.total_num).toBeGreaterThan(0);
     for (const b of list.backup_record_response) {
-      expect(Date.parse(b.created_at)).toBeGreaterThanOrEqual(begin);
-      expect(Date.parse(b.created_at)).toBeLessThan(end + 1000);
+      expect(Date.parse(b.created_at!)).toBeGreaterThanOrEqual(begin);
+      expect(Date.parse(b.created_at!)).toBeLessThan(end + 1000);
     }
     // Inclusive at one-second precision: a backup's own second as both ends finds it.
     const target = big.backups[5]!;

@@ -106,7 +106,7 @@ describe('RDS list backups', () => {
     expect(list.total_count).toBe(fleetCount(big, begin, end));
     expect(list.total_count).toBeGreaterThan(0);
     for (const b of list.backups) {
-      const t = parseRdsTime(b.begin_time)!;
+      const t = parseRdsTime(b.begin_time!)!;
       expect(t).toBeGreaterThanOrEqual(begin);
       expect(t).toBeLessThanOrEqual(end);
     }

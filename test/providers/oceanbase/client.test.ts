@@ -56,7 +56,7 @@ describe('data', () => {
     const tenants = await client.tenantsOverview();
     expect(tenants.map((t) => t.tenant_name)).toEqual(cluster.tenants.map((t) => t.row.tenant_name));
     expect(tenants[0]).toMatchObject({ tenant_id: 1, tenant_name: 'sys', mode: 'MYSQL', read_only: false });
-    expect(tenants[1]!.connection_strings[0]).toMatchObject({ type: 'DIRECT', connection_string: expect.stringContaining('-uroot@trade') });
+    expect(tenants[1]!.connection_strings![0]).toMatchObject({ type: 'DIRECT', connection_string: expect.stringContaining('-uroot@trade') });
     const answer = await rawAuthed(sim, '/api/v1/tenants/overview');
     expect(Object.keys(answer.body.data as object)).toEqual(['contents']);
   });
@@ -216,19 +216,30 @@ describe('errors injected with the real body shape', () => {
     await expectUpstreamError(client.tenantsOverview(), { code: 'UPSTREAM_ERROR', httpStatus: 200, upstreamCode: 'Common.Unexpected' });
   });
 
-  it('a 200 whose data breaks the schema (SCN as a string) → UPSTREAM_ERROR', async () => {
-    const task = { ...tenantOf(cluster, 'crm').jobs[0]!.task, start_scn: '1746813600118276000' };
-    const body = JSON.stringify({
-      successful: true,
-      timestamp: 'x',
-      duration: 1,
-      status: 200,
-      traceId: 'abcdabcdabcdabcd',
-      data: { status: { ...task, end_scn: 0, user_ls_start_scn: 1 } },
-    });
+  const answer = (task: Record<string, unknown>) =>
+    JSON.stringify({ successful: true, timestamp: 'x', duration: 1, status: 200, traceId: 'abcdabcdabcdabcd', data: { status: task } }, (_k, v: unknown) =>
+      typeof v === 'bigint' ? Number(v) : v,
+    );
+
+  it('schema drift in a field only passed through (an SCN as a string, a count past 2^64): that field is null, the rest stands', async () => {
+    const task = { ...tenantOf(cluster, 'crm').jobs[0]!.task, start_scn: '1746813600118276000', end_scn: 0, user_ls_start_scn: 1 };
+    const body = answer(task).replace('"input_bytes":', '"input_bytes":123456789012345678901234567890,"_":');
     sim.server.addFault({ route: OBSHELL_ROUTES.tenantBackupOverview, kind: 'status', status: 200, body, times: 1 });
-    const err = await expectUpstreamError(client.tenantBackupOverview('crm'), { code: 'UPSTREAM_ERROR', httpStatus: 200, traceId: 'abcdabcdabcdabcd' });
-    expect(err.message).toContain('status.start_scn');
+    const read = await client.tenantBackupOverview('crm');
+    expect(read).toMatchObject({ task_id: task.task_id, status: task.status, start_scn: null, end_scn: '0', input_bytes: null });
+  });
+
+  it('schema drift in what the gateway needs (an ID, a status, a start time) → UPSTREAM_ERROR', async () => {
+    const task = { ...tenantOf(cluster, 'crm').jobs[0]!.task, end_scn: 0, user_ls_start_scn: 1, start_scn: 1 };
+    for (const [field, value] of [
+      ['task_id', 'seven'],
+      ['status', 42],
+      ['start_timestamp', 1746813600],
+    ] as const) {
+      sim.server.addFault({ route: OBSHELL_ROUTES.tenantBackupOverview, kind: 'status', status: 200, body: answer({ ...task, [field]: value }), times: 1 });
+      const err = await expectUpstreamError(client.tenantBackupOverview('crm'), { code: 'UPSTREAM_ERROR', httpStatus: 200, traceId: 'abcdabcdabcdabcd' });
+      expect(err.message).toContain(`status.${field}`);
+    }
   });
 
   it('JSON that is not an envelope → UPSTREAM_ERROR; a 401 that is not JSON → UPSTREAM_AUTH_FAILED', async () => {
