@@ -631,7 +631,7 @@ function obJob(
     start_scn: startScn,
     end_scn: endScn,
     user_ls_start_scn: startScn + BigInt(rng.int(1, 30)) * 1_000_000_000n + BigInt(rng.int(0, 999_999)),
-    encryption_mode: 'None',
+    encryption_mode: 'NONE',
     input_bytes: inputBytes,
     output_bytes: outputBytes,
     output_rate_bytes: Math.round((outputBytes / Math.max(elapsedS, 1)) * 10_000) / 10_000,

@@ -77,6 +77,10 @@ export interface CallRecord {
   /** Arrival by the simulator's clock (epoch ms); with a fixed clock, `seq` orders calls. */
   startedAt: number;
   durationMs: number | null;
+  /** The request's `Content-Type`, if any (the official SDKs send one even on GETs). */
+  contentType?: string;
+  /** The names of the headers sent, lower-cased (values are not kept: some carry credentials). */
+  headerNames: string[];
 }
 
 export interface SimServerOptions {
@@ -232,6 +236,8 @@ export class SimServer {
       status: null,
       startedAt: simReq.receivedAt,
       durationMs: null,
+      ...(req.headers['content-type'] !== undefined ? { contentType: req.headers['content-type'] } : {}),
+      headerNames: Object.keys(req.headers),
     };
     this.calls.push(record);
     this.active++;

@@ -6,7 +6,8 @@
  *   DCS          {"error_code": "DCS.4800", "error_msg": "...", "error_ext_msg": null}
  *   RDS          {"error_code": "DBS.200001", "error_msg": "..."}
  *
- * plus the old DCS v1 envelope `{"error": {"code": "111404022", "message": "..."}}`. The request
+ * plus top-level `code`/`message` and any object nesting them (the old DCS v1 envelope
+ * `{"error": {"code": "111404022", "message": "..."}}`), read as the official SDKs do. The request
  * ID is the `X-Request-Id` header, else the body's `request_id`. Every upstream text goes through
  * `redact` with the auth's secrets: the gateway echoes the access key it refused.
  */
@@ -112,6 +113,11 @@ interface ErrorBody {
   requestId?: string;
 }
 
+/**
+ * The error fields as the official SDKs read them (huaweicloud-sdk-go-v3 `core/sdkerr`): top-level
+ * `error_code`/`error_msg`; else top-level `code`/`message`; else the first nested object that
+ * has them (the old DCS v1 envelope `{"error": {"code", "message"}}` is one such).
+ */
 function readErrorBody(text: string): ErrorBody {
   let value: unknown;
   try {
@@ -120,12 +126,26 @@ function readErrorBody(text: string): ErrorBody {
     return { json: false };
   }
   if (!isRecord(value)) return { json: true };
-  const v1 = isRecord(value['error']) ? value['error'] : undefined;
+  const pick = (o: Record<string, unknown>) => ({
+    code: textOf(o['error_code']) ?? textOf(o['code']),
+    message: textOf(o['error_msg']) ?? textOf(o['message']),
+  });
+  let found = pick(value);
+  if (found.code === undefined && found.message === undefined) {
+    for (const nested of Object.values(value)) {
+      if (!isRecord(nested)) continue;
+      const inner = pick(nested);
+      if (inner.code !== undefined || inner.message !== undefined) {
+        found = inner;
+        break;
+      }
+    }
+  }
   return {
     json: true,
-    code: textOf(value['error_code']) ?? textOf(v1?.['code']),
-    message: textOf(value['error_msg']) ?? textOf(v1?.['message']),
-    requestId: textOf(value['request_id']),
+    ...(found.code === undefined ? {} : { code: found.code }),
+    ...(found.message === undefined ? {} : { message: found.message }),
+    ...(textOf(value['request_id']) === undefined ? {} : { requestId: textOf(value['request_id'])! }),
   };
 }
 

@@ -99,10 +99,13 @@ export class HuaweiApi {
     const url = this.url(call.segments, call.query);
     const headers: Record<string, string> = {};
     this.options.auth.authorize({ method: 'GET', url, headers, body: '' });
+    // As the official Go SDK: `Content-Type: application/json` on these GETs too, added after signing (unsigned).
+    headers['Content-Type'] = 'application/json';
     // A retry of the transport signs again (a fresh `X-Sdk-Date`).
     const reauthorize = () => {
       const fresh: Record<string, string> = {};
       this.options.auth.authorize({ method: 'GET', url, headers: fresh, body: '' });
+      fresh['Content-Type'] = 'application/json';
       return fresh;
     };
 

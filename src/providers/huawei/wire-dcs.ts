@@ -8,8 +8,25 @@ import { z } from 'zod';
 import { tolerate } from '../../core/drift.js';
 import { int64, nullableString, tag } from './wire-common.js';
 
-/** Documented values (GO enums, HW-DOC); the schema does not restrict to them. */
-export const DCS_INSTANCE_STATUSES = ['CREATING', 'CREATEFAILED', 'RUNNING', 'ERROR', 'RESTARTING', 'FROZEN', 'EXTENDING', 'RESTORING', 'FLUSHING'] as const;
+/**
+ * Instance statuses a `status` filter may name (HW-DOC, and the Go SDK's model, which adds PAYING,
+ * FREEZING, MIGRATING and UPGRADING); the schema does not restrict what comes back to them.
+ */
+export const DCS_INSTANCE_STATUSES = [
+  'CREATING',
+  'CREATEFAILED',
+  'RUNNING',
+  'ERROR',
+  'RESTARTING',
+  'FROZEN',
+  'EXTENDING',
+  'RESTORING',
+  'FLUSHING',
+  'PAYING',
+  'FREEZING',
+  'MIGRATING',
+  'UPGRADING',
+] as const;
 
 /** InstanceListInfo (notes A.2, GO `model_instance_list_info.go`). */
 export const dcsInstanceSchema = tolerate(

@@ -37,6 +37,11 @@ export interface ObshellClientOptions {
   url: string;
   /** root@sys password; absent → `Auth: ""`. */
   password?: string;
+  /**
+   * The obshell agent password (4.2.6.0+). Given, requests authenticate with it in
+   * `X-OCS-Agent-Header` instead of the root password in `X-OCS-Header` (as sdk-py does).
+   */
+  agentPassword?: string;
   /** The source's upstream path (page cache, call budget, pooled keep-alive HTTP with deadlines). */
   transport: UpstreamSender;
   /** `Ts` = now + lifetime (seconds); default 60, as both SDKs (notes §4.2). */
@@ -102,6 +107,7 @@ export class ObshellClient {
   private readonly source: string;
   private readonly baseUrl: URL;
   private readonly password: string;
+  private readonly agentPassword: string | undefined;
   private readonly transport: UpstreamSender;
   private readonly authLifetimeSeconds: number;
   private readonly clock: Clock;
@@ -115,6 +121,7 @@ export class ObshellClient {
       throw new TypeError(`obshell source "${options.source}": url must be http or https`);
     }
     this.password = options.password ?? '';
+    this.agentPassword = options.agentPassword || undefined;
     this.transport = options.transport;
     this.authLifetimeSeconds = options.authLifetimeSeconds ?? 60;
     this.clock = options.clock ?? systemClock;
@@ -196,9 +203,10 @@ export class ObshellClient {
       const headers: Record<string, string> = { accept: 'application/json', 'x-obshell-trace-id': traceId };
       const key = spec.auth ? this.agentKey(spec.scope) : undefined;
       const publicKey = key ? await key : undefined;
-      if (publicKey) headers['x-ocs-header'] = this.authHeader(spec, uri, publicKey);
+      const headerName = this.agentPassword === undefined ? 'x-ocs-header' : 'x-ocs-agent-header';
+      if (publicKey) headers[headerName] = this.authHeader(spec, uri, publicKey);
       // A retry of the transport signs again: the header's `Ts` says when it expires.
-      const reauthorize = publicKey ? () => ({ ...headers, 'x-ocs-header': this.authHeader(spec, uri, publicKey) }) : undefined;
+      const reauthorize = publicKey ? () => ({ ...headers, [headerName]: this.authHeader(spec, uri, publicKey) }) : undefined;
 
       const outcome = this.interpret(spec, await this.send(spec, url, headers, traceId, reauthorize), traceId);
       if (outcome.ok) return this.parseData(spec, schema, outcome);
@@ -289,7 +297,7 @@ export class ObshellClient {
       cause?: unknown;
     },
   ): UpstreamError {
-    const secrets = [this.password];
+    const secrets = [this.password, this.agentPassword];
     return new UpstreamError({
       ...init,
       source: this.source,
@@ -334,7 +342,7 @@ export class ObshellClient {
   private authHeader(spec: CallSpec, uri: string, publicKey: KeyObject): string {
     try {
       const expiresAt = Math.floor(this.clock.now() / 1000) + this.authLifetimeSeconds;
-      return buildAuthHeader({ password: this.password, uri, expiresAt, publicKey }).header;
+      return buildAuthHeader({ password: this.agentPassword ?? this.password, uri, expiresAt, publicKey }).header;
     } catch {
       throw this.error(spec, { code: 'UPSTREAM_ERROR', detail: "the auth header cannot be encrypted with the agent's public key" });
     }
@@ -380,6 +388,8 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+const MAX_PAGE_END = 2_147_483_647;
+
 /** The query of `/backup/tasks` (notes §3), validated so the agent never has to refuse it. */
 function backupJobsQueryParams(query: ObBackupJobsQuery): URLSearchParams {
   const params = new URLSearchParams();
@@ -393,6 +403,10 @@ function backupJobsQueryParams(query: ObBackupJobsQuery): URLSearchParams {
   };
   if (query.page !== undefined) params.set('page', positive(query.page, 'page'));
   if (query.size !== undefined) params.set('size', positive(query.size, 'size'));
+  // The agent slices rows [(page-1)·size, page·size) in int arithmetic: past 2^31-1 it answers 500.
+  if ((query.page ?? 1) * (query.size ?? 1) > MAX_PAGE_END) {
+    throw new BadInputError(`page × size must be at most ${MAX_PAGE_END} (the agent answers 500 past it)`, 'page');
+  }
   if (query.statuses && query.statuses.length > 0) {
     for (const status of query.statuses) {
       if (typeof status !== 'string' || !/^[A-Za-z_]+$/.test(status)) {

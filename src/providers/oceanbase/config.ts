@@ -10,6 +10,8 @@ export const obSourceConfig = z
     url: httpUrl,
     /** root@sys password; omit when the cluster has none. */
     password: z.string().optional(),
+    /** The obshell agent password, for agents set up with one (sent in `X-OCS-Agent-Header` instead). */
+    agentPassword: z.string().min(1).optional(),
   })
   .strict();
 

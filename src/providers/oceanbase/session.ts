@@ -9,6 +9,7 @@
  * tenant (the cluster overview).
  */
 import type DataLoader from 'dataloader';
+import { UpstreamError } from '../../core/errors.js';
 import type { NodeRef } from '../../core/ids.js';
 import { finished, inProgress, type BackupStatus, type NodeLike } from '../../core/models.js';
 import {
@@ -80,6 +81,7 @@ export class ObSource implements SourceRuntime {
       transport: this.upstream,
       clock: env.clock,
       ...(config.password === undefined ? {} : { password: config.password }),
+      ...(config.agentPassword === undefined ? {} : { agentPassword: config.agentPassword }),
     });
   }
 
@@ -185,9 +187,22 @@ export class ObSession implements SourceSession {
     return (await this.backupOverview()).find((t) => t.tenantId === tenantId) ?? null;
   }
 
-  /** A tenant's job history, newest first, paged page/size by the agent (`ObTenant.backupJobs`). */
+  /**
+   * A tenant's job history, newest first, paged page/size by the agent (`ObTenant.backupJobs`).
+   * Agents without one (before 4.3.2.0) are not asked: their answer is known from their version.
+   */
   backupJobs(tenantName: string, filter: { statuses: string[] | null; range: MsRange }): OffsetList<ObBackupJobModel> {
     return pageNumberList(async (page, size) => {
+      const caps = await this.src.capabilities(this.op);
+      if (!caps.jobHistory) {
+        throw new UpstreamError({
+          code: 'UPSTREAM_ERROR',
+          source: this.source,
+          provider: 'OCEANBASE',
+          operation: 'GET /api/v1/tenant/{name}/backup/tasks',
+          detail: `obshell ${caps.version} keeps no backup job history (obshell 4.3.2.0 and later do); see latestBackup`,
+        });
+      }
       const res = await this.jobPages.load({ tenantName, page, size, order: 'desc', statuses: filter.statuses, from: filter.range.from, to: filter.range.to });
       return { items: res.contents.map((j) => toObBackupJob(this.source, tenantName, j)), total: res.page.total_elements };
     });

@@ -11,7 +11,22 @@ const INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** `limit`: 1–1000, default 10, both APIs (notes A.1, A.2). */
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 10;
-const INSTANCE_STATUSES = ['CREATING', 'CREATEFAILED', 'RUNNING', 'ERROR', 'RESTARTING', 'FROZEN', 'EXTENDING', 'RESTORING', 'FLUSHING'];
+/** HW-DOC's list and the Go SDK's additions. */
+const INSTANCE_STATUSES = [
+  'CREATING',
+  'CREATEFAILED',
+  'RUNNING',
+  'ERROR',
+  'RESTARTING',
+  'FROZEN',
+  'EXTENDING',
+  'RESTORING',
+  'FLUSHING',
+  'PAYING',
+  'FREEZING',
+  'MIGRATING',
+  'UPGRADING',
+];
 
 export function dcsRoutes(account: HuaweiAccountSim, gateway: Gateway): RouteDef[] {
   return [

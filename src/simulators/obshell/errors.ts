@@ -33,10 +33,13 @@ export function errorBody(def: ErrorDef, style: ErrorStyle): { status: number; b
 const legacyAuth = (reason: string): WireError => ({ status: 401, code: 10008, message: `Verification failed: ${reason}` });
 
 export const obErrors = {
-  /** gin NoRoute, also for wrong methods. Legacy: code 1003 (notes §5); its message is inferred. */
+  /**
+   * gin NoRoute, also for wrong methods. From 4.3.1.0 `errors.Occur(ErrCommonNotFound, "404 not found")`;
+   * 4.2.4.0 – 4.3.0.0 used `ErrBadRequest` (obshell@4.3.0.0 `agent/api/agent_route.go`): HTTP 400, code 1000.
+   */
   routeNotFound: (): ErrorDef => ({
     current: { status: 404, errCode: 'Common.NotFound', message: 'Element not found: 404 not found' },
-    legacy: { status: 404, code: 1003, message: 'Element not found: 404 not found' },
+    legacy: { status: 400, code: 1000, message: 'Bad request: 404 not found' },
   }),
 
   // ---- auth (notes §4.6) ----
@@ -71,6 +74,28 @@ export const obErrors = {
   expired: (): ErrorDef => ({
     current: { status: 401, errCode: 'Security.Authentication.Expired', code: 10008, message: 'Unauthorized: Authentication expired' },
     legacy: legacyAuth('auth expired'),
+  }),
+  wrongAgentPassword: (): ErrorDef => ({
+    current: { status: 401, errCode: 'Security.Authentication.IncorrectAgentPassword', code: 10008, message: 'Unauthorized: Agent password is incorrect' },
+    legacy: legacyAuth('access denied'),
+  }),
+  withAgentPassword: (): ErrorDef => ({
+    current: {
+      status: 401,
+      errCode: 'Security.Authentication.WithAgentPassword',
+      code: 10008,
+      message: 'Unauthorized: Should use agent_password to verify: X-OCS-Agent-Header is required',
+    },
+    legacy: legacyAuth('access denied'),
+  }),
+  withOceanBasePassword: (): ErrorDef => ({
+    current: {
+      status: 401,
+      errCode: 'Security.Authentication.WithOceanBasePassword',
+      code: 10008,
+      message: 'Unauthorized: Should use oceanbase password to verify: X-OCS-Header is required',
+    },
+    legacy: legacyAuth('access denied'),
   }),
   wrongPassword: (): ErrorDef => ({
     current: {

@@ -21,8 +21,13 @@ export type { ErrorStyle } from './errors.js';
 
 export interface ObshellSimulatorOptions {
   cluster: ObClusterSim;
-  /** Default `cluster.password`; null → no password configured (see `verify`). */
+  /** The root@sys password `X-OCS-Header` is checked against. Default `cluster.password`; null: none set. */
   password?: string | null;
+  /**
+   * The obshell agent password (4.2.6.0+), checked on `X-OCS-Agent-Header`. With it set and no
+   * root password, the agent wants that header (as sdk-py switches to).
+   */
+  agentPassword?: string | null;
   latencyMs?: number;
   /** current = obshell ≥ 4.3.1.0 (errCode); legacy = ≤ 4.3.0.0 bodies and codes. Default current. */
   errorStyle?: ErrorStyle;
@@ -65,7 +70,7 @@ export async function startObshellSimulator(options: ObshellSimulatorOptions): P
 }
 
 /** What a handler decides: data to send, or an error (`dataNull`: the handler passed a typed nil). */
-type Outcome = { data: unknown } | { error: ErrorDef; dataNull?: boolean };
+type Outcome = { data: unknown } | { error: ErrorDef; dataNull?: boolean } | { panic: string };
 
 const CLUSTER_AGENT = 'CLUSTER AGENT';
 
@@ -73,6 +78,7 @@ class SimulatedAgent implements ObshellSimulator {
   readonly server: SimServer;
   readonly cluster: ObClusterSim;
   private readonly password: string | null;
+  private readonly agentPassword: string | null;
   private readonly style: ErrorStyle;
   private readonly keyBits: 512 | 1024;
   private readonly identity: string;
@@ -81,6 +87,7 @@ class SimulatedAgent implements ObshellSimulator {
   constructor(options: ObshellSimulatorOptions) {
     this.cluster = options.cluster;
     this.password = options.password === undefined ? options.cluster.password : options.password;
+    this.agentPassword = options.agentPassword ?? null;
     this.style = options.errorStyle ?? 'current';
     this.keyBits = options.keyBits ?? 1024;
     this.identity = options.identity ?? CLUSTER_AGENT;
@@ -133,7 +140,10 @@ class SimulatedAgent implements ObshellSimulator {
 
   private pipeline(req: SimRequest, isProtected: boolean, handler: (req: SimRequest) => Outcome): SimResponse {
     let header: DecodedHeader | undefined;
-    const raw = headerValue(req, 'x-ocs-header');
+    // `HeaderDecrypt` reads either header; the agent one wins when both are sent.
+    const agentRaw = headerValue(req, 'x-ocs-agent-header');
+    const raw = agentRaw ?? headerValue(req, 'x-ocs-header');
+    const kind = agentRaw ? 'agent' : 'ob';
     if (raw) {
       try {
         header = decodeHeaderJson(this.key.decrypt(raw));
@@ -143,7 +153,7 @@ class SimulatedAgent implements ObshellSimulator {
       }
     }
     if (isProtected) {
-      const denied = this.verify(req, header);
+      const denied = this.verify(req, header, kind);
       if (denied) return this.answer(req, { error: denied });
     }
     return this.answer(req, handler(req));
@@ -153,12 +163,11 @@ class SimulatedAgent implements ObshellSimulator {
    * `common.Verify` + `VerifyObRouters` + `secure.VerifyAuth` (notes §4.3; obshell
    * `ob/agent/api/common/middleware.go`, `ob/agent/secure/auth.go`), in their order.
    *
-   * With no password configured (`password: null`) a request without header is let through — the
-   * "no auth required" mode of the brief (a real agent still wants the header). A header that is
-   * sent is checked all the same: its Uri, and its Auth against the empty password.
+   * A protected route without either header is refused (400 `Request.Header.NotFound`) whether
+   * or not a password is set; with none set the header's Auth is the empty string.
    */
-  private verify(req: SimRequest, header: DecodedHeader | undefined): ErrorDef | undefined {
-    if (!header) return this.password === null ? undefined : obErrors.headerNotFound();
+  private verify(req: SimRequest, header: DecodedHeader | undefined, kind: 'agent' | 'ob'): ErrorDef | undefined {
+    if (!header) return obErrors.headerNotFound();
     if (header.uri !== req.rawUrl) return obErrors.uriMismatch();
     // A SINGLE agent (no OceanBase yet) passes without a password: no token, no agent password set.
     if (this.identity === 'SINGLE') return undefined;
@@ -168,12 +177,21 @@ class SimulatedAgent implements ObshellSimulator {
       if (typeof ts === 'string') return obErrors.timestampInvalid(header.ts, ts);
       if (BigInt(Math.floor(req.receivedAt / 1000)) > ts) return obErrors.expired();
     }
+    if (kind === 'agent') {
+      // X-OCS-Agent-Header: the agent password; with none set it passes, unless only the OceanBase password is.
+      if (this.agentPassword === null) return this.password === null ? undefined : obErrors.withOceanBasePassword();
+      return header.auth === this.agentPassword ? undefined : obErrors.wrongAgentPassword();
+    }
+    // X-OCS-Header on an agent that has only an agent password: it wants the other header.
+    if (this.password === null && this.agentPassword !== null) return obErrors.withAgentPassword();
     if (header.auth !== (this.password ?? '')) return obErrors.wrongPassword();
     return undefined;
   }
 
   /** The envelope (notes §1), written with `stringifyJson` so bigints stay raw integer literals. */
   private answer(req: SimRequest, outcome: Outcome): SimResponse {
+    // A handler that panics: gin's Recovery middleware answers 500 with an empty body.
+    if ('panic' in outcome) return { status: 500, body: '' };
     const traceId = headerValue(req, 'x-obshell-trace-id') || randomBytes(8).toString('hex');
     const now = this.server.clock.now();
     const envelope: Record<string, unknown> = {
@@ -267,7 +285,9 @@ class SimulatedAgent implements ObshellSimulator {
     const checked = this.checkTenant(req);
     if ('error' in checked) return checked;
     const result = listBackupJobs(checked.tenant.jobs, req.query);
-    return 'bindError' in result ? { error: obErrors.bindFailed(result.bindError) } : { data: result.page };
+    if ('bindError' in result) return { error: obErrors.bindFailed(result.bindError) };
+    if ('panic' in result) return result;
+    return { data: result.page };
   }
 }
 

@@ -20,7 +20,7 @@ export interface BackupJobsPage {
 }
 
 /** The page, or the Go error text gin's binding would report. */
-export function listBackupJobs(jobs: readonly ObJob[], query: URLSearchParams): { page: BackupJobsPage } | { bindError: string } {
+export function listBackupJobs(jobs: readonly ObJob[], query: URLSearchParams): { page: BackupJobsPage } | { bindError: string } | { panic: string } {
   // gin takes the first value of a repeated key; an empty value falls back to the tag's default.
   const get = (key: string) => query.get(key);
   let startNs: bigint | undefined;
@@ -60,9 +60,15 @@ export function listBackupJobs(jobs: readonly ObJob[], query: URLSearchParams): 
     return (a.job.job_id - b.job.job_id) * direction;
   });
 
+  // `start := int((p.Page - 1) * p.Size); end := start + int(p.Size)`: uint64 arithmetic that wraps,
+  // read as a signed int64; a negative bound makes the slice expression panic.
   const total = rows.length;
-  const start = (page - 1n) * size;
-  const contents = start >= BigInt(total) ? [] : rows.slice(Number(start), Number(start + size > BigInt(total) ? BigInt(total) : start + size));
+  const start = BigInt.asIntN(64, BigInt.asUintN(64, (page - 1n) * size));
+  const end = BigInt.asIntN(64, start + BigInt.asIntN(64, size));
+  let contents: typeof rows;
+  if (start >= BigInt(total)) contents = [];
+  else if (start < 0n || (end <= BigInt(total) && end < start)) return { panic: `slice bounds out of range [${start}:${end}]` };
+  else contents = rows.slice(Number(start), Number(end > BigInt(total) ? BigInt(total) : end));
   return {
     page: {
       contents: contents.map((r) => goOrderedJob(r.job)),

@@ -64,6 +64,21 @@ describe('DCS list instances', () => {
     expect(one.instances.map((i) => i.instance_id)).toEqual([bigId]);
   });
 
+  it("the status filter takes the Go SDK's statuses too (PAYING, FREEZING, MIGRATING, UPGRADING)", async () => {
+    for (const status of ['PAYING', 'FREEZING', 'MIGRATING', 'UPGRADING'] as const) {
+      const list = await dcs.listInstances({ status });
+      expect(list.instances).toEqual([]);
+      expect(h.sim.server.calls.at(-1)!.query['status']).toBe(status);
+    }
+  });
+
+  it('sends Content-Type: application/json on GETs, as the Go SDK does', async () => {
+    await dcs.listInstances({ limit: 1 });
+    const call = h.sim.server.calls.at(-1)!;
+    expect(call.status).toBe(200);
+    expect(call.contentType).toBe('application/json');
+  });
+
   it('refuses bad paging: 400 DCS.4800 "Invalid {param} in the request."', async () => {
     for (const [query, param] of [
       ['limit=0', 'limit'],

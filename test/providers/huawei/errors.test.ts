@@ -39,7 +39,7 @@ describe('documented error answers (injected as faults) → normalized errors', 
   const gw = (code: string, msg: string) => JSON.stringify({ error_msg: msg, error_code: code, request_id: 'body-request-id' });
   const dcs = (code: string, msg: string) => JSON.stringify({ error_code: code, error_msg: msg, error_ext_msg: null });
   const rds = (code: string, msg: string) => JSON.stringify({ error_code: code, error_msg: msg });
-  const cases: [Service, number, string, string, string, UpstreamErrorCode][] = [
+  const cases: [Service, number, string, string | undefined, string, UpstreamErrorCode][] = [
     // Gateway, both services.
     ['DCS', 401, 'APIGW.0307', 'The token must be updated.', gw('APIGW.0307', 'The token must be updated.'), 'UPSTREAM_AUTH_FAILED'],
     ['RDS', 401, 'APIGW.0307', 'The token must be updated.', gw('APIGW.0307', 'The token must be updated.'), 'UPSTREAM_AUTH_FAILED'],
@@ -85,6 +85,25 @@ describe('documented error answers (injected as faults) → normalized errors', 
       'This DCS instance does not exist.',
       JSON.stringify({ error: { code: '111404022', message: 'This DCS instance does not exist.' } }),
       'NOT_FOUND',
+    ],
+    // Top-level code/message, as the Go SDK reads them when there is no error_code.
+    [
+      'DCS',
+      404,
+      'DCS.3022',
+      'This DCS instance does not exist.',
+      JSON.stringify({ code: 'DCS.3022', message: 'This DCS instance does not exist.' }),
+      'NOT_FOUND',
+    ],
+    ['DCS', 404, 'DCS.3022', undefined, JSON.stringify({ code: 'DCS.3022' }), 'NOT_FOUND'],
+    // The first nested object that has them.
+    [
+      'RDS',
+      400,
+      'DBS.280204',
+      'Invalid parameter.',
+      JSON.stringify({ request: 'x', detail: { code: 'DBS.280204', message: 'Invalid parameter.' } }),
+      'UPSTREAM_ERROR',
     ],
     // RDS.
     [

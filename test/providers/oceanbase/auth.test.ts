@@ -255,10 +255,13 @@ describe('agents with no password, and with 512-bit keys', () => {
     await Promise.all([open.close(), old.close()]);
   });
 
-  it('no password configured: a client without password works, and so does a request without header', async () => {
+  it('no password configured: a client without password works; a request without header is still refused', async () => {
     const client = clientFor(open, transport, { password: undefined });
     expect((await client.tenantsOverview()).length).toBe(cluster.tenants.length);
-    expect((await raw(open, '/api/v1/tenants/overview')).status).toBe(200);
+    // Verify() wants one of the headers whether or not a password is set (400 Request.Header.NotFound).
+    const bare = await raw(open, '/api/v1/tenants/overview');
+    expect(bare.status).toBe(400);
+    expect(bare.error?.errCode).toBe('Request.Header.NotFound');
   });
 
   it('no password configured: a header that is sent is still decrypted and its Uri checked', async () => {
@@ -288,5 +291,35 @@ describe('agents with no password, and with 512-bit keys', () => {
   it('authHeaderPlaintext writes Ts as a string even for fractional expiries', () => {
     const keys = createAesKeys();
     expect(JSON.parse(authHeaderPlaintext({ password: '', uri: '/x', expiresAt: 1700000000.9, keys }))).toMatchObject({ Auth: '', Ts: '1700000000' });
+  });
+});
+
+describe('agents with only an agent password: X-OCS-Agent-Header', () => {
+  const cluster = hangzhou();
+  let agent: ObshellSimulator;
+  let transport: HttpTransport;
+  beforeAll(async () => {
+    agent = await startObshellSimulator({ clock: CLOCK, cluster, password: null, agentPassword: 'Agent#Secret42' });
+    transport = new HttpTransport({ timeoutMs: 5000 });
+  });
+  afterAll(async () => {
+    await transport.close();
+    await agent.close();
+  });
+
+  it('the client sends the agent password in X-OCS-Agent-Header when configured with one', async () => {
+    const client = clientFor(agent, transport, { password: undefined, agentPassword: 'Agent#Secret42' });
+    expect((await client.tenantsOverview()).length).toBe(cluster.tenants.length);
+  });
+
+  it('the root-password header is refused there, and a wrong agent password too; neither leaks the secret', async () => {
+    const viaRoot = clientFor(agent, transport, { password: undefined });
+    await expectUpstreamError(viaRoot.tenantsOverview(), { code: 'UPSTREAM_AUTH_FAILED', upstreamCode: 'Security.Authentication.WithAgentPassword' });
+    const wrong = clientFor(agent, transport, { password: undefined, agentPassword: 'Agent#Wrong0' });
+    const err = await expectUpstreamError(wrong.tenantsOverview(), {
+      code: 'UPSTREAM_AUTH_FAILED',
+      upstreamCode: 'Security.Authentication.IncorrectAgentPassword',
+    });
+    expect(everything(err)).not.toContain('Agent#Wrong0');
   });
 });

@@ -67,7 +67,7 @@ export async function raw(
 ): Promise<RawAnswer> {
   const res = await request(sim.url + pathAndQuery, { method, headers });
   const text = await res.body.text();
-  const body = parseJsonLossless(text) as Record<string, unknown>;
+  const body = (text === '' ? {} : parseJsonLossless(text)) as Record<string, unknown>;
   return { status: res.statusCode, text, body, error: body.error as Record<string, unknown> | undefined };
 }
 

@@ -101,12 +101,12 @@ describe('legacy tenant and backup errors', () => {
     await expectUpstreamError(client.tenantsOverview(), { code: 'UPSTREAM_ERROR', httpStatus: 500, upstreamCode: '1002', traceId: '0011223344556677' });
   });
 
-  it('/backup/tasks does not exist before 4.3.2.0: 404 → UPSTREAM_ERROR', async () => {
+  it('/backup/tasks does not exist before 4.3.2.0: an unknown route is 400 Bad request (code 1000) there, not 404', async () => {
+    // obshell 4.2.4.0 – 4.3.0.0: r.NoRoute → errors.Occur(errors.ErrBadRequest, "404 not found").
     const answer = await rawAuthed(sim, '/api/v1/tenant/trade/backup/tasks');
-    expect(answer.status).toBe(404);
-    expect(answer.error).toMatchObject({ code: 1003 });
-    expect(answer.error).not.toHaveProperty('errCode');
-    await expectUpstreamError(client.tenantBackupJobs('trade'), { code: 'UPSTREAM_ERROR', httpStatus: 404, upstreamCode: '1003' });
+    expect(answer.status).toBe(400);
+    expect(answer.error).toEqual({ code: 1000, message: 'Bad request: 404 not found' });
+    await expectUpstreamError(client.tenantBackupJobs('trade'), { code: 'UPSTREAM_ERROR', httpStatus: 400, upstreamCode: '1000' });
   });
 });
 

@@ -3,6 +3,7 @@
  * against the fleet's job history (computed here independently of the simulator).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BadInputError } from '../../../src/core/errors.js';
 import { HttpTransport } from '../../../src/lib/http.js';
 import type { ObshellClient } from '../../../src/providers/oceanbase/client.js';
 import type { ObJob } from '../../../src/simulators/fleet.js';
@@ -112,6 +113,27 @@ describe('paging', () => {
       expect(answer.body).not.toHaveProperty('data');
       expect(answer.error).toEqual({ errCode: 'Common.BindJsonFailed', message });
     }
+  });
+});
+
+describe('page × size past the int range', () => {
+  it('the agent computes (page-1)·size in wrapping uint64 read as int64: a negative start panics, gin answers 500 with no body', async () => {
+    const panics = await rawAuthed(sim, tasksPath('page=2&size=9223372036854775808'));
+    expect(panics.status).toBe(500);
+    expect(panics.text).toBe('');
+    // 2^32 · 2^32 wraps to 0: the first page again.
+    const wraps = await rawAuthed(sim, tasksPath('page=4294967297&size=4294967296'));
+    expect(wraps.status).toBe(200);
+    expect((wraps.body.data as { contents: unknown[] }).contents).toHaveLength(jobs.length);
+  });
+
+  it('the client never sends a page × size past 2^31-1: a coded bad input, no call', async () => {
+    const before = sim.server.calls.length;
+    await expect(client.tenantBackupJobs('trade', { page: 2, size: 2147483647 })).rejects.toMatchObject({ name: 'BadInputError', argumentName: 'page' });
+    await expect(client.tenantBackupJobs('trade', { page: 65536, size: 65536 })).rejects.toBeInstanceOf(BadInputError);
+    expect(sim.server.calls.length).toBe(before);
+    // The largest accepted: one page of 2^31-1.
+    expect((await client.tenantBackupJobs('trade', { page: 1, size: 2147483647 })).contents).toHaveLength(jobs.length);
   });
 });
 
