@@ -1124,6 +1124,8 @@ export type RdsInstance = Node & {
   expirationTime?: Maybe<Scalars['DateTime']['output']>;
   /** Flavor code. */
   flavorRef?: Maybe<Scalars['String']['output']>;
+  /** A FlexusRDS instance (RDS lists these only when asked with `group_type=flexus`; backupql always asks). */
+  flexus: Scalars['Boolean']['output'];
   /** Replication of HA instances. */
   ha?: Maybe<RdsHa>;
   /** The global, opaque ID of this instance. */
@@ -1970,6 +1972,7 @@ export type RdsInstanceResolvers<ContextType = GraphQLContext, ParentType extend
   enterpriseProjectId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   expirationTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   flavorRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  flexus?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   ha?: Resolver<Maybe<ResolversTypes['RdsHa']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instanceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -259,6 +259,8 @@ export interface RdsBackupSim {
 
 export interface RdsInstanceSim {
   row: RdsInstanceRow;
+  /** A FlexusRDS instance: listed only with `group_type=flexus`, and only then. */
+  flexus: boolean;
   /** Newest first. */
   backups: RdsBackupSim[];
 }
@@ -405,6 +407,8 @@ function sizedProjects(rng: Random, size: FleetSize): typeof PROJECTS {
           manual: rng.int(0, 1),
           ...(outcome === 'failed' || outcome === 'building' ? { now: outcome } : {}),
           ...(outcome === 'stale' ? { stoppedDaysAgo: rng.int(2, 10) } : {}),
+          // One MySQL instance in four is a FlexusRDS one (not drawn: the rest of the fleet stays as it was).
+          ...(engine === 'MySQL' && i % 4 === 3 ? { flexus: true } : {}),
         };
       }),
     };
@@ -711,6 +715,8 @@ interface RdsPlan {
   databases?: string[];
   /** Backups stopped this many days ago: none since. */
   stoppedDaysAgo?: number;
+  /** A FlexusRDS instance (MySQL). */
+  flexus?: boolean;
 }
 
 const PROJECTS: { name: string; region: string; dcs: DcsPlan[]; rds: RdsPlan[] }[] = [
@@ -886,6 +892,7 @@ const PROJECTS: { name: string; region: string; dcs: DcsPlan[]; rds: RdsPlan[] }
         keepDays: 7,
         incrementalPerDay: 0,
         manual: 5,
+        flexus: true,
       },
     ],
   },
@@ -1230,7 +1237,7 @@ function generateRdsInstance(rng: Random, now: number, region: string, vpcId: st
   if (plan.now === 'failed') add(now - rng.int(60, 600) * MINUTE, 'auto', 'FAILED', 0);
   backups.sort((a, b) => b.beginMs - a.beginMs);
   const stoppedAt = now - (plan.stoppedDaysAgo ?? 0) * DAY;
-  return { row, backups: plan.stoppedDaysAgo ? backups.filter((b) => b.beginMs < stoppedAt) : backups };
+  return { row, flexus: plan.flexus === true, backups: plan.stoppedDaysAgo ? backups.filter((b) => b.beginMs < stoppedAt) : backups };
 }
 
 const pad2 = (n: number) => String(n % 24).padStart(2, '0');

@@ -187,13 +187,13 @@ describe('backupTasks over 3 sources × 40 targets', { timeout: 120_000 }, () =>
       expect(result.errors).toHaveLength(1);
       expect(result.errors![0]!.extensions).toMatchObject({ code: 'BUDGET_EXCEEDED', budget: 50 });
       expect(result.errors![0]!.extensions['estimate']).toBeGreaterThanOrEqual(120);
-      // Only the listings went out (the agent's public key and its tenants, each project's DCS and RDS instances).
+      // Only the listings went out (the agent's public key and its tenants, each project's DCS and RDS instances, plain and FlexusRDS).
       expect(
         small
           .calls()
           .map((c) => c.route)
           .sort(),
-      ).toEqual(['dcs.listInstances', 'dcs.listInstances', 'obshell.secret', 'obshell.tenantsOverview', 'rds.listInstances', 'rds.listInstances']);
+      ).toEqual(['dcs.listInstances', 'dcs.listInstances', 'obshell.secret', 'obshell.tenantsOverview', ...Array<string>(4).fill('rds.listInstances')]);
       // A narrower query fits.
       expect((await small.query(PAGE, { first: 10, filter: { providers: ['DCS'] } })).errors).toBeUndefined();
     } finally {
@@ -216,19 +216,19 @@ describe('backupTasks over 3 sources × 40 targets', { timeout: 120_000 }, () =>
       const byRoute = (calls: { route: string | null }[]) =>
         Object.fromEntries([...new Set(calls.map((c) => c.route))].map((r) => [r, calls.filter((c) => c.route === r).length]));
       if (stack === uncached) {
-        // 1 tenant listing + 40 job histories + 2 × (DCS list + RDS list + 20 + 20 instances).
-        expect(firstCalls).toBe(1 + 40 + 2 * (2 + 40));
+        // 1 tenant listing + 40 job histories + 2 × (DCS list + RDS list + FlexusRDS list + 20 + 20 instances).
+        expect(firstCalls).toBe(1 + 40 + 2 * (3 + 40));
         expect(byRoute(followUp)).toEqual({
           'obshell.tenantsOverview': 1,
           'obshell.tenantBackupTasks': 40,
           'dcs.listInstances': 2,
-          'rds.listInstances': 2,
+          'rds.listInstances': 4,
           'dcs.listBackups': 40,
           'rds.listBackups': 40,
         });
         expect(refresh).toBe(firstCalls);
       } else {
-        expect(firstCalls).toBeLessThanOrEqual(1 + 40 + 2 * (2 + 40));
+        expect(firstCalls).toBeLessThanOrEqual(1 + 40 + 2 * (3 + 40));
         expect(followUp).toEqual([]);
         expect(refresh).toBe(0);
       }

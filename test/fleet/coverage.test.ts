@@ -115,7 +115,7 @@ function fewestCalls(fleet: Fleet, now: number, rpoHours = 24): number {
       seen.push(...inWindow);
     }
   }
-  return calls + 2 * fleet.huawei.projects.length; // DCS and RDS instance lists
+  return calls + 3 * fleet.huawei.projects.length; // the DCS instance list, the RDS one and the FlexusRDS one
 }
 
 describe('backupCoverage on 3 sources × 40 targets', { timeout: 120_000 }, () => {

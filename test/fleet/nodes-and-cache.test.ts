@@ -72,13 +72,14 @@ describe('backupTasks on the demo fleet: calls', () => {
       const fleet = stack.sims.fleet;
       const userTenants = fleet.oceanbase.flatMap((c) => c.tenants.filter((t) => t.row.tenant_name !== 'sys')).length;
       const instances = fleet.huawei.projects.flatMap((p) => [...p.dcs, ...p.rds]).length;
-      const warm = fleet.oceanbase.length + userTenants + 2 * fleet.huawei.projects.length + instances;
+      // Per project: the DCS list, the RDS list and the FlexusRDS list.
+      const warm = fleet.oceanbase.length + userTenants + 3 * fleet.huawei.projects.length + instances;
       await stack.query('{ backupTasks(first: 20) { totalCount } }');
       expect(stack.calls()).toHaveLength(warm + 2 * fleet.oceanbase.length);
       stack.clearCalls();
       await stack.query('{ backupTasks(first: 20) { totalCount } }');
       expect(stack.calls()).toHaveLength(warm);
-      expect(warm).toBe(45);
+      expect(warm).toBe(47);
     } finally {
       await stack.close();
     }
@@ -148,6 +149,6 @@ describe('the page cache', () => {
     ok(await stack.query(query));
     stack.clearCalls();
     ok(await stack.query(query));
-    expect(stack.calls().length).toBe(45);
+    expect(stack.calls().length).toBe(47);
   });
 });

@@ -47,23 +47,33 @@ describe('batching and de-duplication of upstream calls', () => {
     expect(count('obshell.tenantBackupOverview')).toBe(0);
   });
 
-  it("instance look-ups by ID (node, nodes, a backup's instance): one list call per project and service", async () => {
+  it("instance look-ups by ID (node, nodes, a backup's instance): one list call per project and service (RDS: and one for FlexusRDS)", async () => {
     const project = stack.sims.fleet.huawei.projects[0]!;
+    const rdsPicked = [...project.rds.slice(0, 3), project.rds.find((i) => i.flexus)!];
     const dcsIds = project.dcs.slice(0, 5).map((i) => encodeId({ type: 'DcsInstance', source: project.name, instanceId: i.row.instance_id }));
-    const rdsIds = project.rds.slice(0, 4).map((i) => encodeId({ type: 'RdsInstance', source: project.name, instanceId: i.row.id }));
+    const rdsIds = rdsPicked.map((i) => encodeId({ type: 'RdsInstance', source: project.name, instanceId: i.row.id }));
     const data = ok(
-      await stack.query<{ nodes: ({ name: string } | null)[]; one: { name: string } }>(
+      await stack.query<{ nodes: ({ name: string; flexus?: boolean } | null)[]; one: { name: string } }>(
         `query($ids: [ID!]!, $one: ID!) {
-          nodes(ids: $ids) { ... on DcsInstance { name } ... on RdsInstance { name } }
+          nodes(ids: $ids) { ... on DcsInstance { name } ... on RdsInstance { name flexus } }
           one: node(id: $one) { ... on DcsInstance { name } }
         }`,
         { ids: [...dcsIds, ...rdsIds], one: dcsIds[2] },
       ),
     );
-    expect(data.nodes.map((n) => n?.name)).toEqual([...project.dcs.slice(0, 5), ...project.rds.slice(0, 4)].map((i) => i.row.name));
+    expect(data.nodes.map((n) => n?.name)).toEqual([...project.dcs.slice(0, 5), ...rdsPicked].map((i) => i.row.name));
+    expect(data.nodes.slice(5).map((n) => n?.flexus)).toEqual([false, false, false, true]);
     expect(count('dcs.listInstances')).toBe(1);
-    expect(count('rds.listInstances')).toBe(1);
-    expect(stack.calls()).toHaveLength(2);
+    expect(
+      stack
+        .calls()
+        .filter((c) => c.route === 'rds.listInstances')
+        .map((c) => c.query),
+    ).toEqual([
+      { offset: '0', limit: '100' },
+      { group_type: 'flexus', offset: '0', limit: '100' },
+    ]);
+    expect(stack.calls()).toHaveLength(3);
 
     // Each backup's `instance` of one page resolves from that same single list call.
     stack.clearCalls();
@@ -93,7 +103,7 @@ describe('batching and de-duplication of upstream calls', () => {
     const keys = stack.calls().map((c) => `${c.server} ${c.route} ${c.path} ${JSON.stringify(c.query)}`);
     expect(new Set(keys).size, keys.join('\n')).toBe(keys.length);
     expect(count('rds.listBackups')).toBe(1);
-    expect(count('rds.listInstances')).toBe(1);
+    expect(count('rds.listInstances')).toBe(2); // the plain list and the FlexusRDS one
     expect(count('obshell.clusterBackupOverview')).toBe(2);
   });
 

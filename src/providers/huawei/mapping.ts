@@ -119,13 +119,14 @@ export function toDcsBackup(source: string, b: DcsBackup): DcsBackupModel {
   };
 }
 
-export function toRdsInstance(source: string, i: RdsInstance): RdsInstanceModel {
+export function toRdsInstance(source: string, i: RdsInstance, flexus = false): RdsInstanceModel {
   return {
     kind: 'RdsInstance',
     id: rdsInstanceId(source, i.id),
     provider: 'RDS',
     source,
     instanceId: i.id,
+    flexus,
     name: orNull(i.name),
     status: orNull(i.status),
     alias: orNull(i.alias),

@@ -101,6 +101,8 @@ export interface RdsInstanceModel {
   provider: 'RDS';
   source: string;
   instanceId: string;
+  /** Listed with `group_type=flexus`. */
+  flexus: boolean;
   name: string | null;
   status: string | null;
   alias: string | null;

@@ -40,6 +40,8 @@ export interface RdsListInstancesQuery {
   type?: string;
   /** `MySQL`, `PostgreSQL`, `SQLServer` or `MariaDB` (case-sensitive upstream). */
   datastoreType?: string;
+  /** `flexus`: list the FlexusRDS instances, which a list without it leaves out. */
+  groupType?: 'flexus';
 }
 
 export interface RdsListBackupsQuery {
@@ -71,6 +73,7 @@ export class RdsClient {
     if (name === '*') throw new BadInputError('name must not be only "*"', 'name');
     const type = query.type === undefined ? undefined : validateOneOf(query.type, 'type', RDS_INSTANCE_TYPES);
     const datastoreType = query.datastoreType === undefined ? undefined : validateOneOf(query.datastoreType, 'datastoreType', RDS_DATASTORE_TYPES);
+    const groupType = query.groupType === undefined ? undefined : validateOneOf(query.groupType, 'groupType', ['flexus'] as const);
     return this.api.get({
       operation: 'GET /v3/{project_id}/instances',
       segments: ['instances'],
@@ -79,6 +82,7 @@ export class RdsClient {
         ['name', name],
         ['type', type],
         ['datastore_type', datastoreType],
+        ['group_type', groupType],
         ['offset', offset],
         ['limit', limit],
       ],

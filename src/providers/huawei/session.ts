@@ -104,7 +104,7 @@ export class HuaweiSession implements SourceSession {
   readonly source: string;
   private readonly scope: CallScope;
   private readonly dcsInstanceList: DataLoader<string, DcsInstance[], string>;
-  private readonly rdsInstanceList: DataLoader<string, RdsInstance[], string>;
+  private readonly rdsInstanceList: DataLoader<string, { instance: RdsInstance; flexus: boolean }[], string>;
   private readonly dcsBackupPage: DataLoader<BackupsKey, DcsBackupList, string>;
   private readonly rdsBackupPage: DataLoader<RdsBackupsKey, RdsBackupList, string>;
   private readonly nodes: DataLoader<NodeRef, NodeLike | null, string>;
@@ -126,14 +126,22 @@ export class HuaweiSession implements SourceSession {
         DCS_MAX_LIMIT,
       ),
     );
-    this.rdsInstanceList = memo(() =>
+    // RDS leaves FlexusRDS instances out of a plain list: they come from a second list, read alongside.
+    const rdsGroup = (groupType: 'flexus' | undefined) =>
       readAll(
         offsetLimitList(RDS_MAX_LIMIT, (offset, limit) =>
-          rds.listInstances({ offset, limit }, scope).then((r) => ({ items: r.instances, total: r.total_count })),
+          rds.listInstances({ offset, limit, ...(groupType ? { groupType } : {}) }, scope).then((r) => ({ items: r.instances, total: r.total_count })),
         ),
         RDS_MAX_LIMIT,
-      ),
-    );
+      );
+    this.rdsInstanceList = memo(async () => {
+      const [plain, flexus] = await Promise.all([rdsGroup(undefined), rdsGroup('flexus')]);
+      const seen = new Set(plain.map((i) => i.id));
+      return [
+        ...plain.map((instance) => ({ instance, flexus: false })),
+        ...flexus.filter((i) => !seen.has(i.id)).map((instance) => ({ instance, flexus: true })),
+      ];
+    });
     this.dcsBackupPage = memo((key) =>
       dcs.listBackups(
         key.instanceId,
@@ -174,7 +182,7 @@ export class HuaweiSession implements SourceSession {
   }
 
   async rdsInstances(): Promise<RdsInstanceModel[]> {
-    return (await this.rdsInstanceList.load('')).map((i) => toRdsInstance(this.source, i));
+    return (await this.rdsInstanceList.load('')).map((i) => toRdsInstance(this.source, i.instance, i.flexus));
   }
 
   async dcsInstance(instanceId: string): Promise<DcsInstanceModel | null> {

@@ -63,18 +63,25 @@ function matcher(req: SimRequest, name: string): ((value: string) => boolean) | 
   return (value) => value === raw;
 }
 
-/** `GET /v3/{project_id}/instances`: filters `id`, `name`, `type`, `datastore_type`; fleet order. */
+/**
+ * `GET /v3/{project_id}/instances`: filters `id`, `name`, `type`, `datastore_type`; fleet order.
+ * FlexusRDS instances are listed only with `group_type=flexus`, and then only they (the one group
+ * the API documents; any other value is refused here, a choice).
+ */
 function listInstances(account: HuaweiAccountSim, req: SimRequest, caller: Caller): SimResponse {
   const paging = pageParams(req, MAX_LIMIT, DEFAULT_LIMIT);
   const type = enumParam(req, 'type', INSTANCE_TYPES);
   const datastoreType = enumParam(req, 'datastore_type', DATASTORE_TYPES);
+  const group = enumParam(req, 'group_type', ['flexus']);
   const id = matcher(req, 'id');
   const name = matcher(req, 'name');
-  if (!paging.ok || !type.ok || !datastoreType.ok || id === null || name === null) return parameterError();
+  if (!paging.ok || !type.ok || !datastoreType.ok || !group.ok || id === null || name === null) return parameterError();
   const proj = project(account, req, caller);
   if ('status' in proj) return proj;
 
+  const flexus = group.value === 'flexus';
   const matches = proj.rds
+    .filter((i) => i.flexus === flexus)
     .map((i) => i.row)
     .filter(
       (row: RdsInstanceRow) =>

@@ -41,32 +41,58 @@ function fleetCount(instance: RdsInstanceSim, begin: number, end: number, type?:
 const lastQuery = () => h.sim.server.calls.at(-1)!.query;
 
 describe('RDS list instances', () => {
+  /** The instances a list without `group_type` shows: all but the FlexusRDS ones. */
+  const plain = () => h.project.rds.filter((i) => !i.flexus);
   it('lists every instance (default limit 100), rows as the fleet has them', async () => {
     const all = await rds.listInstances();
-    expect(all.total_count).toBe(h.project.rds.length);
-    expect(all.instances.map((i) => i.id)).toEqual(h.project.rds.map((i) => i.row.id));
-    expect(all.instances[0]).toEqual(h.project.rds[0]!.row);
+    expect(all.total_count).toBe(plain().length);
+    expect(all.instances.map((i) => i.id)).toEqual(plain().map((i) => i.row.id));
+    expect(all.instances[0]).toEqual(plain()[0]!.row);
   });
 
   it('filters by type, datastore_type, name (exact, or fuzzy with a leading *) and id; pages', async () => {
     const ha = await rds.listInstances({ type: 'Ha' });
     expect(ha.instances.every((i) => i.type === 'Ha')).toBe(true);
-    expect(ha.total_count).toBe(h.project.rds.filter((i) => i.row.type === 'Ha').length);
+    expect(ha.total_count).toBe(plain().filter((i) => i.row.type === 'Ha').length);
     const pg = await rds.listInstances({ datastoreType: 'PostgreSQL' });
-    expect(pg.instances.map((i) => i.datastore!.type)).toEqual(h.project.rds.filter((i) => i.row.datastore.type === 'PostgreSQL').map(() => 'PostgreSQL'));
+    expect(pg.instances.map((i) => i.datastore!.type)).toEqual(
+      plain()
+        .filter((i) => i.row.datastore.type === 'PostgreSQL')
+        .map(() => 'PostgreSQL'),
+    );
     const fuzzy = await rds.listInstances({ name: '*mysql' });
-    expect(fuzzy.instances.map((i) => i.name)).toEqual(h.project.rds.filter((i) => i.row.name.includes('mysql')).map((i) => i.row.name));
+    expect(fuzzy.instances.map((i) => i.name)).toEqual(
+      plain()
+        .filter((i) => i.row.name.includes('mysql'))
+        .map((i) => i.row.name),
+    );
     const exact = await rds.listInstances({ name: 'mysql' });
     expect(exact.total_count).toBe(0);
     const byId = await rds.listInstances({ id: bigId });
     expect(byId.instances.map((i) => i.id)).toEqual([bigId]);
     const page = await rds.listInstances({ offset: 3, limit: 2 });
-    expect(page.total_count).toBe(h.project.rds.length);
-    expect(page.instances.map((i) => i.id)).toEqual(h.project.rds.slice(3, 5).map((i) => i.row.id));
+    expect(page.total_count).toBe(plain().length);
+    expect(page.instances.map((i) => i.id)).toEqual(
+      plain()
+        .slice(3, 5)
+        .map((i) => i.row.id),
+    );
+  });
+
+  it('FlexusRDS instances are listed only with group_type=flexus, and then only they', async () => {
+    const flexus = h.project.rds.filter((i) => i.flexus);
+    expect(flexus.map((i) => i.row.name)).toEqual(['rds-audit-mysql']);
+    const all = await rds.listInstances();
+    expect(all.instances.map((i) => i.id)).not.toContain(flexus[0]!.row.id);
+    const group = await rds.listInstances({ groupType: 'flexus' });
+    expect(group.total_count).toBe(1);
+    expect(group.instances).toEqual([flexus[0]!.row]);
+    expect(h.sim.server.calls.at(-1)!.query).toEqual({ group_type: 'flexus' });
+    await expect(rds.listInstances({ groupType: 'serverless' as 'flexus' })).rejects.toBeInstanceOf(BadInputError);
   });
 
   it('refuses bad parameters: 400 DBS.200001 Parameter error.', async () => {
-    for (const query of ['limit=0', 'limit=101', 'offset=-1', 'name=*', 'type=Cluster', 'datastore_type=mysql']) {
+    for (const query of ['limit=0', 'limit=101', 'offset=-1', 'name=*', 'type=Cluster', 'datastore_type=mysql', 'group_type=FLEXUS']) {
       const res = await h.raw(`/v3/${h.project.projectId}/instances?${query}`);
       expect(res.status, query).toBe(400);
       expect(jsonOf(res), query).toEqual({ error_code: 'DBS.200001', error_msg: 'Parameter error.' });
