@@ -30,8 +30,13 @@ export interface UpstreamErrorInit {
   retryAfterSeconds?: number | undefined;
   /** Short description of what went wrong when there is no upstream message (timeouts, resets). */
   detail?: string | undefined;
+  /** How many times the call was sent (more than 1: it was retried). */
+  attempts?: number | undefined;
   cause?: unknown;
 }
+
+/** Answers that say "not now" (throttled, or a gateway in front of a down upstream): retried, then unavailable. */
+export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 /**
  * Any failure of an upstream call: an error answer, an unreachable server, a refused credential,
@@ -52,10 +57,18 @@ export class UpstreamError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** What went wrong when the upstream wrote no message of its own (timeouts, resets, bad bodies). */
   readonly detail: string | undefined;
+  readonly attempts: number | undefined;
 
-  constructor(init: UpstreamErrorInit) {
+  constructor(given: UpstreamErrorInit) {
+    // Contract §6: an upstream that still answers 429/502/503/504 once the retries are spent is
+    // unavailable, not wrong; the answer's status, code and message stay on the error.
+    const init: UpstreamErrorInit =
+      given.code === 'UPSTREAM_ERROR' && given.httpStatus !== undefined && TRANSIENT_STATUSES.has(given.httpStatus)
+        ? { ...given, code: 'UPSTREAM_UNAVAILABLE' }
+        : given;
     super(describe(init), init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
+    this.attempts = init.attempts;
     this.source = init.source;
     this.provider = init.provider;
     this.operation = init.operation;
@@ -74,8 +87,11 @@ function describe(init: UpstreamErrorInit): string {
   const what = [init.upstreamCode, init.upstreamMessage ?? init.detail].filter(Boolean).join(' ');
   const status = init.httpStatus === undefined ? '' : ` (HTTP ${init.httpStatus})`;
   switch (init.code) {
-    case 'UPSTREAM_UNAVAILABLE':
-      return `${who} is unavailable: ${init.detail ?? 'no answer'} [${init.operation}]`;
+    case 'UPSTREAM_UNAVAILABLE': {
+      const why = init.httpStatus === undefined ? (init.detail ?? 'no answer') : `it answers HTTP ${init.httpStatus}${what ? ` ${what}` : ''}`;
+      const tries = init.attempts !== undefined && init.attempts > 1 ? ` (after ${init.attempts} attempts)` : '';
+      return `${who} is unavailable: ${why}${tries} [${init.operation}]`;
+    }
     case 'UPSTREAM_AUTH_FAILED':
       return `${who} refused our credentials${status}${what ? `: ${what}` : ''}`;
     case 'NOT_FOUND':

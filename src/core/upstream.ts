@@ -177,10 +177,11 @@ export class Upstream implements UpstreamSender {
       if (scope?.signal?.aborted) throw abortedBy(scope.signal);
       const headers = attempt > 1 && req.reauthorize ? req.reauthorize() : req.headers;
       try {
-        return await this.breaker.execute(() => {
+        const res = await this.breaker.execute(() => {
           scope?.budget?.charge(route);
           return this.options.transport.send({ ...req, ...(headers ? { headers } : {}) }, scope);
         });
+        return { ...res, attempts: attempt };
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
           const cap = this.options.breaker ?? DEFAULT_BREAKER;

@@ -11,11 +11,10 @@ import type { GraphQLContext } from './context.js';
 /** The `extensions` of an upstream failure: what an operator needs, never a secret. */
 export function upstreamExtensions(error: UpstreamError): GraphQLErrorExtensions {
   const extensions: Record<string, unknown> = { code: error.code, source: error.source, provider: error.provider };
-  if (error.code === 'UPSTREAM_ERROR' || error.code === 'NOT_FOUND' || error.code === 'UPSTREAM_AUTH_FAILED') {
-    if (error.httpStatus !== undefined) extensions.httpStatus = error.httpStatus;
-    if (error.upstreamCode !== undefined) extensions.upstreamCode = error.upstreamCode;
-    if (error.upstreamMessage !== undefined) extensions.upstreamMessage = error.upstreamMessage;
-  }
+  if (error.httpStatus !== undefined) extensions.httpStatus = error.httpStatus;
+  if (error.upstreamCode !== undefined) extensions.upstreamCode = error.upstreamCode;
+  if (error.upstreamMessage !== undefined) extensions.upstreamMessage = error.upstreamMessage;
+  if (error.attempts !== undefined && error.attempts > 1) extensions.attempts = error.attempts;
   if (error.requestId !== undefined) extensions.requestId = error.requestId;
   if (error.traceId !== undefined) extensions.traceId = error.traceId;
   if (error.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = error.retryAfterSeconds;

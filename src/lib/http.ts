@@ -15,6 +15,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** Set by the upstream path: how many times the request was sent for this answer. */
+  attempts?: number;
 }
 
 /**

@@ -172,7 +172,7 @@ describe('backupTasks over 3 sources × 40 targets', { timeout: 120_000 }, () =>
       expect(result.errors).toHaveLength(1);
       expect(result.errors![0]).toMatchObject({
         path: ['backupTasks'],
-        extensions: { code: 'UPSTREAM_ERROR', source: cluster.name, provider: 'OCEANBASE', httpStatus: 503 },
+        extensions: { code: 'UPSTREAM_UNAVAILABLE', source: cluster.name, provider: 'OCEANBASE', httpStatus: 503 },
       });
     } finally {
       uncached.clearFaults();

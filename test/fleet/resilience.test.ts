@@ -89,7 +89,8 @@ describe('retries', () => {
     const params = { project_id: stack.sims.fleet.huawei.projects[0]!.projectId };
     server.addFault({ route: 'dcs.listInstances', params, kind: 'status', status: 503, body: '' });
     const result = await stack.query(INSTANCES);
-    expect(result.errors!.map((e) => [e.extensions['code'], e.extensions['httpStatus']])).toEqual([['UPSTREAM_ERROR', 503]]);
+    // Retries spent: unavailable (contract §6), with the last answer's status and the attempts made.
+    expect(result.errors!.map((e) => [e.extensions['code'], e.extensions['httpStatus'], e.extensions['attempts']])).toEqual([['UPSTREAM_UNAVAILABLE', 503, 3]]);
     // The first project: the first call and 2 retries; the second project answers at once.
     expect(stack.calls().filter((c) => c.route === 'dcs.listInstances')).toHaveLength(3 + 1);
     server.clearFaults();
@@ -104,7 +105,12 @@ describe('retries', () => {
       headers: { 'retry-after': '60' },
     });
     const throttled = await stack.query(INSTANCES);
-    expect(throttled.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', httpStatus: 429, upstreamCode: 'APIGW.0308', retryAfterSeconds: 60 });
+    expect(throttled.errors![0]!.extensions).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      httpStatus: 429,
+      upstreamCode: 'APIGW.0308',
+      retryAfterSeconds: 60,
+    });
     expect(stack.calls().filter((c) => c.route === 'dcs.listInstances' && c.params['project_id'] === params.project_id)).toHaveLength(1);
   });
 });
@@ -118,7 +124,7 @@ describe('the circuit breaker', () => {
     const source = stack.sims.fleet.oceanbase[0]!.name;
     const query = `{ tenants(first: 50, filter: { sources: ["${source}"] }) { totalCount } }`;
     await stack.query(query); // warm: the agent's key
-    server.addFault({ route: 'obshell.tenantsOverview', kind: 'status', status: 503, body: '' });
+    server.addFault({ route: 'obshell.tenantsOverview', kind: 'status', status: 500, body: '' });
     for (let i = 0; i < 2; i++) expect((await stack.query(query)).errors![0]!.extensions['code']).toBe('UPSTREAM_ERROR');
     stack.clearCalls();
     const open = await stack.query(query);

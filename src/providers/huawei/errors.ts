@@ -90,6 +90,7 @@ export function errorResponse(ctx: HuaweiCallContext, res: HttpResponse): Upstre
     requestId: requestIdOf(ctx, res, body.requestId),
     retryAfterSeconds: retryAfterSeconds(headerValue(res.headers, 'retry-after'), ctx.now),
     detail: body.json ? undefined : 'error answer without a JSON body',
+    attempts: res.attempts,
   });
 }
 
@@ -103,6 +104,7 @@ export function invalidBody(ctx: HuaweiCallContext, res: HttpResponse, detail: s
     httpStatus: res.status,
     requestId: requestIdOf(ctx, res, undefined),
     detail: redact(detail, ctx.secrets),
+    attempts: res.attempts,
   });
 }
 

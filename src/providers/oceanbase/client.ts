@@ -83,6 +83,8 @@ export interface ObFailure {
   legacyCode: number | undefined;
   message: string | undefined;
   traceId: string;
+  /** How many times the call was sent. */
+  attempts?: number | undefined;
 }
 
 interface CallSpec {
@@ -244,12 +246,18 @@ export class ObshellClient {
     try {
       body = parseJsonLossless(reply.text);
     } catch {
-      throw this.error(spec, { code: codeForStatus(reply.status), httpStatus: reply.status, traceId: sentTraceId, detail: 'the answer is not JSON' });
+      throw this.error(spec, {
+        code: codeForStatus(reply.status),
+        httpStatus: reply.status,
+        traceId: sentTraceId,
+        detail: 'the answer is not JSON',
+        attempts: reply.attempts,
+      });
     }
     const envelope = envelopeSchema.safeParse(body);
     if (!envelope.success) {
       const detail = `the answer is not an obshell envelope (${describeIssues(envelope.error)})`;
-      throw this.error(spec, { code: codeForStatus(reply.status), httpStatus: reply.status, traceId: sentTraceId, detail });
+      throw this.error(spec, { code: codeForStatus(reply.status), httpStatus: reply.status, traceId: sentTraceId, detail, attempts: reply.attempts });
     }
     const { successful, data, error } = envelope.data;
     const traceId = envelope.data.traceId || sentTraceId;
@@ -262,6 +270,7 @@ export class ObshellClient {
         legacyCode: error?.code,
         message: error?.message,
         traceId,
+        attempts: reply.attempts,
       },
     };
   }
@@ -281,6 +290,7 @@ export class ObshellClient {
       upstreamMessage: failure.message,
       traceId: failure.traceId,
       detail: failure.message === undefined ? 'the agent answered with an error and no message' : undefined,
+      attempts: failure.attempts,
     });
   }
 
@@ -294,6 +304,7 @@ export class ObshellClient {
       upstreamMessage?: string | undefined;
       traceId?: string;
       detail?: string | undefined;
+      attempts?: number | undefined;
       cause?: unknown;
     },
   ): UpstreamError {

@@ -60,7 +60,14 @@ describe('documented error answers (injected as faults) → normalized errors', 
       gw('APIGW.0301', 'Incorrect IAM authentication information: AK access failed to reach the limit,forbidden'),
       'UPSTREAM_AUTH_FAILED',
     ],
-    ['DCS', 429, 'APIGW.0308', 'The throttling threshold has been reached.', gw('APIGW.0308', 'The throttling threshold has been reached.'), 'UPSTREAM_ERROR'],
+    [
+      'DCS',
+      429,
+      'APIGW.0308',
+      'The throttling threshold has been reached.',
+      gw('APIGW.0308', 'The throttling threshold has been reached.'),
+      'UPSTREAM_UNAVAILABLE',
+    ],
     // DCS.
     ['DCS', 401, 'DCS.1001', 'Invalid token.', dcs('DCS.1001', 'Invalid token.'), 'UPSTREAM_AUTH_FAILED'],
     ['DCS', 401, 'DCS.1002', 'Token expired.', dcs('DCS.1002', 'Token expired.'), 'UPSTREAM_AUTH_FAILED'],
@@ -166,7 +173,7 @@ describe('documented error answers (injected as faults) → normalized errors', 
     });
     const err = await upstreamError(call('RDS', 'instances'));
     expect(err).toMatchObject({
-      code: 'UPSTREAM_ERROR',
+      code: 'UPSTREAM_UNAVAILABLE',
       requestId: 'body-request-id',
       retryAfterSeconds: undefined,
       operation: 'GET /v3/{project_id}/instances',
@@ -179,18 +186,23 @@ describe('documented error answers (injected as faults) → normalized errors', 
     expect(err).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', httpStatus: 401, upstreamCode: undefined, upstreamMessage: 'Unauthorized' });
   });
 
-  it('a 5xx with an HTML body is UPSTREAM_ERROR', async () => {
-    h.sim.server.addFault({
-      route: 'dcs.listBackups',
-      kind: 'status',
-      status: 502,
-      body: '<html><body>Bad Gateway</body></html>',
-      headers: { 'content-type': 'text/html' },
-      times: 1,
-    });
-    const err = await upstreamError(call('DCS', 'backups'));
-    expect(err).toMatchObject({ code: 'UPSTREAM_ERROR', httpStatus: 502, upstreamCode: undefined });
-    expect(err.message).toContain('Bad Gateway');
+  it('a 5xx with an HTML body is UPSTREAM_ERROR; a 502/503/504 (a gateway in front of a down upstream) is UPSTREAM_UNAVAILABLE', async () => {
+    for (const [status, code] of [
+      [500, 'UPSTREAM_ERROR'],
+      [502, 'UPSTREAM_UNAVAILABLE'],
+    ] as const) {
+      h.sim.server.addFault({
+        route: 'dcs.listBackups',
+        kind: 'status',
+        status,
+        body: '<html><body>Bad Gateway</body></html>',
+        headers: { 'content-type': 'text/html' },
+        times: 1,
+      });
+      const err = await upstreamError(call('DCS', 'backups'));
+      expect(err).toMatchObject({ code, httpStatus: status, upstreamCode: undefined });
+      expect(err.message).toContain('Bad Gateway');
+    }
   });
 
   it('classifyHuaweiError: OTC spells the gateway prefix APIG.', () => {

@@ -290,7 +290,7 @@ describe('throttling (per credential token bucket)', () => {
 
     const err = await upstreamError(t.dcs(t.aksk()).listInstances());
     expect(err).toMatchObject({
-      code: 'UPSTREAM_ERROR',
+      code: 'UPSTREAM_UNAVAILABLE',
       httpStatus: 429,
       upstreamCode: 'APIGW.0308',
       upstreamMessage: 'The throttling threshold has been reached.',

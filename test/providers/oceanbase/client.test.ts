@@ -243,8 +243,10 @@ describe('errors injected with the real body shape', () => {
   });
 
   it('JSON that is not an envelope → UPSTREAM_ERROR; a 401 that is not JSON → UPSTREAM_AUTH_FAILED', async () => {
+    sim.server.addFault({ route: OBSHELL_ROUTES.tenantsOverview, kind: 'status', status: 500, body: '{"message":"internal"}', times: 1 });
+    await expectUpstreamError(client.tenantsOverview(), { code: 'UPSTREAM_ERROR', httpStatus: 500 });
     sim.server.addFault({ route: OBSHELL_ROUTES.tenantsOverview, kind: 'status', status: 502, body: '{"message":"bad gateway"}', times: 1 });
-    await expectUpstreamError(client.tenantsOverview(), { code: 'UPSTREAM_ERROR', httpStatus: 502 });
+    await expectUpstreamError(client.tenantsOverview(), { code: 'UPSTREAM_UNAVAILABLE', httpStatus: 502 });
     sim.server.addFault({ route: OBSHELL_ROUTES.tenantsOverview, kind: 'status', status: 401, body: '<html>401</html>', times: 1 });
     await expectUpstreamError(client.tenantsOverview(), { code: 'UPSTREAM_AUTH_FAILED', httpStatus: 401 });
   });
