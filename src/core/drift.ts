@@ -55,6 +55,21 @@ export function tolerate<S extends Record<string, z.ZodType>, K extends keyof S 
   return tolerantObject(prefix, object.shape, strict);
 }
 
+/**
+ * A 64-bit integer count (bytes, tablets, sizes) that only needs to be approximately right: a plain
+ * number. What no int64 or uint64 can hold (2^64 and beyond, fractions) does not fit; as a
+ * pass-through field it reads as null.
+ */
+export const wireCount = z
+  .union([
+    z.number().int(),
+    z
+      .bigint()
+      .min(-(1n << 63n))
+      .max((1n << 64n) - 1n),
+  ])
+  .transform((value) => Number(value));
+
 const warned = new Set<string>();
 
 /**

@@ -50,13 +50,21 @@ export type FaultAction =
   /** Close the connection without answering. */
   | { kind: 'reset' }
   /** Answer nothing for `ms` milliseconds (then run the route), or never when `ms` is absent. */
-  | { kind: 'stall'; ms?: number };
+  | { kind: 'stall'; ms?: number }
+  /**
+   * Run the route, then change its answer as another version of the server might: every match of
+   * `pattern` (a regular expression, global) in the body replaced by `replacement` (with `$1`…),
+   * and `headers` set over the route's (e.g. another content type).
+   */
+  | { kind: 'rewrite'; pattern?: string; replacement?: string; headers?: Record<string, string> };
 
 export type FaultSpec = FaultAction & {
   /** Route name to match; absent or `*` matches every route. */
   route?: string;
   /** Path parameters that must all be equal for the fault to apply, e.g. `{ instance_id: '…' }`. */
   params?: Record<string, string>;
+  /** Query parameters that must all be equal for the fault to apply (RDS names its instance in the query). */
+  query?: Record<string, string>;
   /** Apply this many times, then remove the fault. Absent: until cleared. */
   times?: number;
 };
@@ -254,7 +262,7 @@ export class SimServer {
 
     try {
       if (this.latencyMs > 0) await sleep(this.latencyMs);
-      const fault = matched ? this.takeFault(matched.def.name, matched.params) : undefined;
+      const fault = matched ? this.takeFault(matched.def.name, matched.params, query) : undefined;
       if (fault) record.fault = fault.kind;
 
       if (fault?.kind === 'reset') {
@@ -287,6 +295,13 @@ export class SimServer {
         setTimeout(() => req.socket.destroy(), 5);
         return;
       }
+      if (fault?.kind === 'rewrite') {
+        const body =
+          fault.pattern === undefined ? (response.body ?? '') : (response.body ?? '').replace(new RegExp(fault.pattern, 'g'), fault.replacement ?? '');
+        send(res, { ...response, headers: { ...response.headers, ...fault.headers }, body });
+        finish(response.status);
+        return;
+      }
       send(res, response);
       finish(response.status);
     } catch (err) {
@@ -317,11 +332,12 @@ export class SimServer {
     return undefined;
   }
 
-  private takeFault(route: string, params: Record<string, string>): FaultAction | undefined {
+  private takeFault(route: string, params: Record<string, string>, query: URLSearchParams): FaultAction | undefined {
     const found = this.faults.find(
       (f) =>
         (f.spec.route === undefined || f.spec.route === '*' || f.spec.route === route) &&
-        Object.entries(f.spec.params ?? {}).every(([k, v]) => params[k] === v),
+        Object.entries(f.spec.params ?? {}).every(([k, v]) => params[k] === v) &&
+        Object.entries(f.spec.query ?? {}).every(([k, v]) => query.get(k) === v),
     );
     if (!found) return undefined;
     found.remaining--;

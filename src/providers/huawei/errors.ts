@@ -166,9 +166,20 @@ export function retryAfterSeconds(value: string | undefined, now: number): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
+/**
+ * What a non-JSON error answer says, as plain text: an HTML error page (a proxy's, a load
+ * balancer's) is reduced to its title or first heading, else its text; never markup.
+ */
 function nonJsonSnippet(text: string): string | undefined {
   const trimmed = text.trim();
-  return trimmed === '' ? undefined : trimmed.slice(0, 200);
+  if (trimmed === '') return undefined;
+  if (!trimmed.startsWith('<')) return trimmed.slice(0, 200);
+  const headline = /<(title|h1)[^>]*>([^<]*)</i.exec(trimmed)?.[2];
+  const plain = (headline ?? trimmed.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '))
+    .replace(/&[a-z]+;|&#\d+;/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain === '' ? undefined : plain.slice(0, 200);
 }
 
 function textOf(value: unknown): string | undefined {

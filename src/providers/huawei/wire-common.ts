@@ -1,8 +1,9 @@
 /** zod building blocks shared by the DCS and RDS wire schemas. */
 import { z } from 'zod';
+import { wireCount } from '../../core/drift.js';
 
-/** int64 on the wire: `parseJsonLossless` gives a `bigint` past 2^53; sizes never get there, so a number. */
-export const int64 = z.union([z.number(), z.bigint()]).transform((v) => Number(v));
+/** int64 on the wire (`parseJsonLossless` gives a `bigint` past 2^53): a number; past 64 bits it does not fit. */
+export const int64 = wireCount;
 
 const isEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 

@@ -130,8 +130,11 @@ export const dcsBackupSchema = tolerate(
     /** `dcs.08.000x` on failure; `{}` in doc examples → null. */
     error_code: nullableString,
     remark: z.string().nullish(),
-    /** `"TRUE"` or `"FALSE"`: a string. */
-    is_support_restore: z.string().nullish(),
+    /** `"TRUE"` or `"FALSE"`: a string (any case); another word is drift (null, warned). */
+    is_support_restore: z
+      .string()
+      .regex(/^(true|false)$/i)
+      .nullish(),
     execution_at: z.string().nullish(),
     backup_format: z.string().nullish(),
   }),

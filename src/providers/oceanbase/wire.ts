@@ -8,7 +8,7 @@
  * SCNs). SCNs and `startAt` come out as exact decimal strings, never through a float.
  */
 import { z } from 'zod';
-import { tolerantObject } from '../../core/drift.js';
+import { tolerantObject, wireCount } from '../../core/drift.js';
 
 // ---- scalars ---------------------------------------------------------------------------------------
 
@@ -28,15 +28,7 @@ export const exactUint64 = z
   .transform((value) => value.toString());
 
 /** An int64 counter that only needs to be approximately right (bytes, counts): a plain number. */
-const counter = z
-  .union([
-    z.number(),
-    z
-      .bigint()
-      .min(-(1n << 63n))
-      .max((1n << 64n) - 1n),
-  ])
-  .transform((value) => Number(value));
+const counter = wireCount;
 
 /** Go `time.Time` as JSON: RFC 3339 with optional fraction (`0001-01-01T00:00:00Z` is the zero time). */
 export const goTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, 'not an RFC 3339 time');
@@ -125,10 +117,11 @@ export const tenantOverviewSchema = tolerantObject(
     tenant_name: z.string().min(1),
     mode: z.string(),
     status: z.string(),
-    locked: z.string(),
+    /** `YES`/`NO`; another word is drift (null, warned). */
+    locked: z.enum(['YES', 'NO']),
     primary_zone: z.string(),
     locality: z.string(),
-    in_recyclebin: z.string(),
+    in_recyclebin: z.enum(['YES', 'NO']),
     created_time: goTime,
     read_only: z.boolean(),
     comment: z.string(),
@@ -168,7 +161,8 @@ export const backupTaskSchema = tolerantObject(
     encryption_mode: z.string(),
     input_bytes: counter,
     output_bytes: counter,
-    output_rate_bytes: counter,
+    /** A float64 rate. */
+    output_rate_bytes: z.number(),
     extra_meta_bytes: counter,
     tablet_count: counter,
     finish_tablet_count: counter,
@@ -205,7 +199,8 @@ export const backupJobSchema = tolerantObject(
     tenant_id: z.number().int(),
     job_id: z.number().int(),
     backup_set_id: z.number().int(),
-    plus_archivelog: z.string(),
+    /** `ON`/`OFF`. */
+    plus_archivelog: z.enum(['ON', 'OFF']),
     backup_type: z.string(),
     /** What the lists sort on: strict when present; `null` on some agents (the job sorts last). */
     start_timestamp: goTime.nullish(),

@@ -200,7 +200,7 @@ describe('documented error answers (injected as faults) → normalized errors', 
         times: 1,
       });
       const err = await upstreamError(call('DCS', 'backups'));
-      expect(err).toMatchObject({ code, httpStatus: status, upstreamCode: undefined });
+      expect(err).toMatchObject({ code, httpStatus: status, upstreamCode: undefined, upstreamMessage: 'Bad Gateway' });
       expect(err.message).toContain('Bad Gateway');
     }
   });
