@@ -4,9 +4,11 @@
  * values never appear in those messages.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_FLEET_SETTINGS } from './fleet/fleet.js';
+import { authConfigSchema } from './graphql/auth.js';
 import { DEFAULT_LIMITS } from './graphql/limits.js';
 import { sourceConfigSchema } from './providers/index.js';
 
@@ -17,9 +19,35 @@ const configSchema = z
         port: z.number().int().min(0).max(65535).optional(),
         /** Serve GraphiQL at the endpoint for browsers. Default true. */
         graphiql: z.boolean().default(true),
+        /**
+         * Browser origins allowed to call the API (CORS). Absent: any origin without `auth`, none
+         * (same origin only) with it.
+         */
+        cors: z
+          .object({
+            origins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], no path')).min(1),
+            /** Let browsers send cookies and Authorization with cross-origin requests. */
+            credentials: z.boolean().default(false),
+          })
+          .strict()
+          .optional(),
+        /** Refuse "simple" requests (GET, form posts) without a custom header: cross-site requests cannot forge them. Default true. */
+        csrfPrevention: z.boolean().default(true),
+        /** Accept persisted operations (sha256 → document, the format of graphql-codegen's persisted documents). */
+        persistedOperations: z
+          .object({
+            /** A JSON file: `{ "<sha256 hex>": "<document>", … }` (keys may be written `sha256:<hex>`). */
+            file: z.string().min(1),
+            /** Refuse every other operation (FORBIDDEN). Default true. */
+            only: z.boolean().default(true),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
-      .default({ graphiql: true }),
+      .default({ graphiql: true, csrfPrevention: true }),
+    /** Client authentication (absent: the API is open, as in demo mode). */
+    auth: authConfigSchema.optional(),
     /** The fleet-wide views. */
     fleet: z
       .object({
@@ -72,6 +100,11 @@ const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `"${source.name}" is used by another source; names must be unique` });
       seen.add(source.name);
     });
+    config.auth?.apiKeys.forEach((key, i) => {
+      key.sources?.forEach((name, j) => {
+        if (!seen.has(name)) ctx.addIssue({ code: 'custom', path: ['auth', 'apiKeys', i, 'sources', j], message: `"${name}" names no configured source` });
+      });
+    });
   });
 
 export type Config = z.infer<typeof configSchema>;
@@ -96,7 +129,11 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
   } catch (err) {
     throw new ConfigError(file, [`cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
-  return parseConfig(text, file, env);
+  const config = parseConfig(text, file, env);
+  // A relative persisted-operations file is read from beside the configuration file.
+  const persisted = config.server.persistedOperations;
+  if (persisted && !isAbsolute(persisted.file)) persisted.file = resolve(dirname(file), persisted.file);
+  return config;
 }
 
 /** Validates a configuration object (defaults filled in), as a file would be. */

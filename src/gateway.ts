@@ -4,16 +4,19 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type GraphiQLOptions, type GraphiQLOptionsOrFactory, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type CORSOptions, type GraphiQLOptions, type GraphiQLOptionsOrFactory, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { checkConfig, type Config, type ConfigInput } from './config.js';
 import { MemoryPageCache } from './core/cache.js';
 import { Fleet } from './fleet/fleet.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { Authenticator, OPEN_ACCESS, useAuth, useRoles, type Principal } from './graphql/auth.js';
 import { createContext, type GraphQLContext } from './graphql/context.js';
 import { maskError, usePartialErrors, yogaLogger } from './graphql/errors.js';
 import { exampleTabs } from './graphql/examples.js';
 import { bodyRefusal, useArmor, useBodyLimit, useQueryCost, useRequestErrors } from './graphql/limits.js';
+import { loadPersistedOperations, usePersisted } from './graphql/persisted.js';
 import { buildSchema } from './graphql/schema.js';
 import { createIdCodec, createSources, FILTERABLE_ID_TYPES } from './providers/index.js';
 
@@ -51,9 +54,21 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
           title: options.graphiqlTitle ?? 'backupql',
           defaultTabs: exampleTabs({ now: clock.now(), ...(options.exampleInstanceId ? { exampleInstanceId: options.exampleInstanceId } : {}) }),
         });
+  const endpoint = '/graphql';
+  const authenticator = new Authenticator(config.auth, clock);
+  const principals = new WeakMap<Request, Principal>();
+  const persisted = config.server.persistedOperations;
+  const access: Plugin[] = [
+    useAuth(authenticator, principals, endpoint),
+    ...(config.server.csrfPrevention ? [useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-backupql-csrf'] })] : []),
+    ...(persisted ? usePersisted(loadPersistedOperations(persisted.file), persisted.only) : []),
+    useRoles((context) => (context as GraphQLContext).principal),
+  ];
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema: buildSchema(),
-    context: ({ request }) => createContext(fleet, request.signal),
+    graphqlEndpoint: endpoint,
+    context: ({ request }) => createContext(fleet, principals.get(request) ?? (authenticator.enabled ? DENIED : OPEN_ACCESS), request.signal),
+    cors: corsOptions(config),
     graphiql,
     renderGraphiQL,
     // Never development-style errors (original messages, stacks) to clients, whatever NODE_ENV says.
@@ -61,7 +76,14 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     logging: yogaLogger,
     landingPage: false,
     batching: { limit: config.limits.maxBatch },
-    plugins: [useBodyLimit(config.limits), useRequestErrors(config.limits), useArmor(config.limits), useQueryCost(config.limits), usePartialErrors()],
+    plugins: [
+      useBodyLimit(config.limits),
+      useRequestErrors(config.limits),
+      ...access,
+      useArmor(config.limits),
+      useQueryCost(config.limits),
+      usePartialErrors(),
+    ],
   });
 
   let server: Server | undefined;
@@ -98,4 +120,23 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
       await fleet.close();
     },
   };
+}
+
+/** Never reached (every request to the endpoint is authenticated first); sees nothing if it were. */
+const DENIED: Principal = { name: 'unauthenticated', via: 'open', role: 'read', sources: [] };
+
+/**
+ * CORS: the configured origins; without any, every origin when the API is open (yoga's default)
+ * and none (same origin only) when it is authenticated.
+ */
+function corsOptions(config: Config): CORSOptions | false | undefined {
+  const cors = config.server.cors;
+  if (cors)
+    return {
+      origin: cors.origins,
+      credentials: cors.credentials,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'authorization', 'x-backupql-csrf'],
+    };
+  return config.auth ? false : undefined;
 }

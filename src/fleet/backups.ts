@@ -87,7 +87,7 @@ function pickedTargets(op: Operation, ids: readonly string[] | null | undefined)
   for (const id of ids) {
     const ref = op.fleet.codec.decode(id, 'filter', op.fleet.filterableIdTypes);
     // An ID of a source no longer configured names nothing.
-    if (!op.fleet.get(ref.source)) continue;
+    if (!op.source(ref.source)) continue;
     bySource.set(ref.source, [...(bySource.get(ref.source) ?? []), ref]);
   }
   return bySource;

@@ -148,7 +148,7 @@ export async function backupCoverage(
 
   const items = await Promise.all(
     targets.map(({ session, target, unreachable }) => {
-      const rpoHours = rpoOverride ?? op.fleet.get(session.source)!.config.rpoHours;
+      const rpoHours = rpoOverride ?? op.source(session.source)!.config.rpoHours;
       return unreachable ? Promise.resolve(unknownItem(target, rpoHours)) : assessTarget(op, session, target, rpoHours, report);
     }),
   );

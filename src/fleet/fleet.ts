@@ -51,9 +51,12 @@ export class Fleet {
     return this.byName.get(name);
   }
 
-  /** A new operation; `signal`: the client's (aborted when it goes away). */
-  operation(signal?: AbortSignal): Operation {
-    return new Operation(this, signal);
+  /**
+   * A new operation; `signal`: the client's (aborted when it goes away); `visible`: the sources the
+   * client may see (absent: all).
+   */
+  operation(signal?: AbortSignal, visible?: readonly string[] | null): Operation {
+    return new Operation(this, signal, visible);
   }
 
   remember(source: string, kind: ProviderKind, targets: Target[]): void {
@@ -77,11 +80,15 @@ export class Operation implements OperationScope {
   readonly signal: AbortSignal;
   readonly deadline: number;
   private readonly sessions = new Map<string, SourceSession>();
+  /** The sources this operation's client may see; null: all. Others do not exist for it. */
+  private readonly visible: ReadonlySet<string> | null;
 
   constructor(
     readonly fleet: Fleet,
     clientSignal?: AbortSignal,
+    visible?: readonly string[] | null,
   ) {
+    this.visible = visible ? new Set(visible) : null;
     this.clock = fleet.clock;
     this.now = fleet.clock.now();
     this.budget = new CallBudget(fleet.settings.callBudget);
@@ -91,11 +98,21 @@ export class Operation implements OperationScope {
     this.signal = clientSignal ? AbortSignal.any([clientSignal, expiry]) : expiry;
   }
 
+  /** A configured source this operation may see. */
+  source(name: string): SourceRuntime | undefined {
+    return this.visible && !this.visible.has(name) ? undefined : this.fleet.get(name);
+  }
+
+  /** The sources this operation may see, in configuration order. */
+  sources(): SourceRuntime[] {
+    return this.visible ? this.fleet.sources.filter((s) => this.visible!.has(s.name)) : [...this.fleet.sources];
+  }
+
   /** The session of a configured source (created on first use, shared by the whole operation). */
   session(name: string): SourceSession | undefined {
     let session = this.sessions.get(name);
     if (!session) {
-      const runtime = this.fleet.get(name);
+      const runtime = this.source(name);
       if (!runtime) return undefined;
       session = runtime.session(this);
       this.sessions.set(name, session);
@@ -115,12 +132,12 @@ export interface SourceFilter {
  */
 export function selectSources(op: Operation, filter: SourceFilter | null | undefined): { session: SourceSession; kinds: KindFilter }[] {
   for (const name of filter?.sources ?? []) {
-    if (!op.fleet.get(name)) throw new BadInputError(`\`filter.sources\` names no configured source: "${name}".`, 'filter');
+    if (!op.source(name)) throw new BadInputError(`\`filter.sources\` names no configured source: "${name}".`, 'filter');
   }
   const names = filter?.sources ? new Set(filter.sources) : null;
   const providers = filter?.providers && filter.providers.length > 0 ? filter.providers : null;
   const selected: { session: SourceSession; kinds: KindFilter }[] = [];
-  for (const runtime of op.fleet.sources) {
+  for (const runtime of op.sources()) {
     if (names && !names.has(runtime.name)) continue;
     const kinds = providers ? runtime.kinds.filter((k) => providers.includes(k)) : null;
     if (kinds && kinds.length === 0) continue;

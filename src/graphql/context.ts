@@ -1,8 +1,11 @@
 /** The per-request GraphQL context: the operation over the fleet, and the partial failures seen. */
 import type { GraphQLError } from 'graphql';
 import type { Fleet, Operation } from '../fleet/fleet.js';
+import type { Principal } from './auth.js';
 
 export interface GraphQLContext {
+  /** Who is asking (`anonymous` when the API is open). */
+  principal: Principal;
   /** This request's operation: its "now", call budget and per-source sessions (loaders are never shared between requests). */
   op: Operation;
   /** Failures of one source, service or target inside a list that still returned the others. */
@@ -10,8 +13,8 @@ export interface GraphQLContext {
 }
 
 /** `signal`: the request's, aborted when the client goes away. */
-export function createContext(fleet: Fleet, signal?: AbortSignal): GraphQLContext {
-  return { op: fleet.operation(signal), partialErrors: [] };
+export function createContext(fleet: Fleet, principal: Principal, signal?: AbortSignal): GraphQLContext {
+  return { principal, op: fleet.operation(signal, principal.sources), partialErrors: [] };
 }
 
 /** The session of a source as its own module's class (for the module's resolvers). */

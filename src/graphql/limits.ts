@@ -244,7 +244,7 @@ export function useRequestErrors(limits: Limits): Plugin {
         delete extensions['originalError'];
         delete extensions['stack'];
         if (/^Batching is limited/.test(error.message ?? '')) Object.assign(extensions, tooComplex('batch', limits.maxBatch, batchSizes.get(request) ?? null));
-        extensions['code'] ??= 'BAD_REQUEST';
+        extensions['code'] ??= response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST';
         return { ...error, extensions };
       });
       const headers = new fetchAPI.Headers(response.headers);

@@ -45,7 +45,7 @@ describe('every error has a code', () => {
     const bad = await post('not json');
     expect(bad.status).toBe(400);
     expect(bad.json.errors![0]!.extensions).toEqual({ code: 'BAD_REQUEST' });
-    const media = await post('{"query":"{ __typename }"}', { 'content-type': 'text/plain' });
+    const media = await post('{"query":"{ __typename }"}', { 'content-type': 'application/xml' });
     expect(media.status).toBe(415);
     expect(media.json.errors![0]!.extensions!['code']).toBe('BAD_REQUEST');
     const method = await stack.gateway.yoga.fetch('http://backupql.test/graphql', {
