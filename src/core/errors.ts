@@ -2,6 +2,7 @@
  * The error types every layer below the GraphQL resolvers throws. The GraphQL layer turns
  * them into `extensions.code` errors (contract §6); nothing here knows about GraphQL.
  */
+import { redactSecrets } from '../lib/secrets.js';
 
 /**
  * The upstream API a call went to: a value of the GraphQL `Provider` enum (`OCEANBASE`, `DCS`,
@@ -137,9 +138,6 @@ export class BadInputError extends Error {
  * through this before it is stored in an error.
  */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('***');
-  }
-  return out;
+  // Every secret the process holds, not only the caller's: an upstream may echo another source's.
+  return redactSecrets(text, secrets);
 }

@@ -18,6 +18,7 @@ import { createRemoteJWKSet, errors as joseErrors, importJWK, jwtVerify, type JW
 import { z } from 'zod';
 import type { Clock } from '../lib/clock.js';
 import { log } from '../lib/log.js';
+import { registerSecrets } from '../lib/secrets.js';
 
 export type Role = 'read' | 'operate';
 
@@ -98,6 +99,7 @@ export class Authenticator {
   ) {
     for (const key of config?.apiKeys ?? []) this.keys.set(key.sha256, { name: key.name, role: key.role, sources: key.sources ?? null });
     const jwt = config?.jwt;
+    registerSecrets(jwt?.secret);
     if (jwt?.jwksUrl) this.jwtKey = Promise.resolve(createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 }));
     else if (jwt?.publicKey) this.jwtKey = staticKey(jwt.publicKey);
     else if (jwt?.secret) this.jwtKey = Promise.resolve(createSecretKey(Buffer.from(jwt.secret, 'utf8')));

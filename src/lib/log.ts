@@ -4,6 +4,7 @@
  * named like one.
  */
 import { pino, type Logger } from 'pino';
+import { redactDeep } from './secrets.js';
 
 type Tap = (line: string) => void;
 const taps = new Set<Tap>();
@@ -21,6 +22,12 @@ export const log: Logger = pino(
   {
     level: process.env.LOG_LEVEL ?? 'info',
     base: { service: 'backupql' },
+    // Whatever is logged, no secret the process holds is written (an upstream may echo one back).
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => redactDeep(arg)) as Parameters<typeof method>);
+      },
+    },
     redact: {
       paths: [
         'password',

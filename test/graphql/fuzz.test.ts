@@ -273,6 +273,7 @@ describe('fuzz', () => {
       });
 
     const outcomes: Outcome[] = [];
+    let upstreamCalls = 0;
     stack.clearCalls();
     await fc.assert(
       fc.asyncProperty(operation, async ({ query, variables }) => {
@@ -287,7 +288,10 @@ describe('fuzz', () => {
         expect(codes, JSON.stringify(body.errors?.slice(0, 3))).not.toContain('NONE');
         expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
         expect(JSON.stringify(body.errors ?? [])).not.toMatch(/\bat [\w.<>]+ \(|node_modules|127\.0\.0\.1:\d+\/(api|v2|v3)/);
-        const bad = stack.calls().filter((c) => c.route === null || c.status === null || ![200, 204, 404].includes(c.status));
+        const calls = stack.calls();
+        stack.clearCalls();
+        upstreamCalls += calls.length;
+        const bad = calls.filter((c) => c.route === null || c.status === null || ![200, 204, 404].includes(c.status));
         expect(bad.map((c) => `${c.server} ${c.method} ${c.path} ${JSON.stringify(c.query)} → ${c.status}`)).toEqual([]);
         expect(trapHits).toBe(0);
       }),
@@ -296,19 +300,14 @@ describe('fuzz', () => {
 
     const byCode = new Map<string, number>();
     for (const o of outcomes) for (const c of new Set(o.codes.length ? o.codes : ['(no error)'])) byCode.set(c, (byCode.get(c) ?? 0) + 1);
-    const upstream = stack.calls();
     if (process.env.FUZZ_REPORT)
       console.log(
-        JSON.stringify(
-          { runs: outcomes.length, seed: SEED, upstreamCalls: upstream.length, byCode: Object.fromEntries([...byCode].sort((a, b) => b[1] - a[1])) },
-          null,
-          1,
-        ),
+        JSON.stringify({ runs: outcomes.length, seed: SEED, upstreamCalls, byCode: Object.fromEntries([...byCode].sort((a, b) => b[1] - a[1])) }, null, 1),
       );
     // The generator reaches every part of the API: answers with data, and each kind of refusal.
     expect(byCode.get('(no error)')).toBeGreaterThan(RUNS / 10);
     for (const code of ['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX'])
       expect(byCode.get(code), code).toBeGreaterThan(0);
-    expect(upstream.length).toBeGreaterThan(0);
+    expect(upstreamCalls).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,7 @@
  * (`SDK-HMAC-SHA256`) or an IAM token (`X-Auth-Token`).
  */
 import { systemClock, type Clock } from '../../lib/clock.js';
+import { registerSecrets } from '../../lib/secrets.js';
 import { formatSdkDate, signRequest } from './signer.js';
 
 export interface AuthorizableRequest {
@@ -52,6 +53,7 @@ export class AkSkAuth implements HuaweiAuth {
     this.projectId = options.projectId || undefined;
     this.clock = options.clock ?? systemClock;
     this.secrets = [options.secretKey, options.accessKey, ...(this.securityToken ? [this.securityToken] : [])];
+    registerSecrets(...this.secrets);
   }
 
   authorize(req: AuthorizableRequest): void {
@@ -78,6 +80,7 @@ export class TokenAuth implements HuaweiAuth {
     if (!options.token) throw new Error('TokenAuth needs a token');
     this.token = options.token;
     this.secrets = [options.token];
+    registerSecrets(...this.secrets);
   }
 
   authorize(req: AuthorizableRequest): void {

@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../../lib/clock.js';
 import type { CallScope, UpstreamSender } from '../../core/upstream.js';
 import { TransportError, type HttpResponse } from '../../lib/http.js';
 import { parseJsonLossless } from '../../lib/json.js';
+import { registerSecrets } from '../../lib/secrets.js';
 import { buildAuthHeader, importAgentPublicKey } from './auth.js';
 import { tenantPathSegment } from './ids.js';
 import {
@@ -124,6 +125,7 @@ export class ObshellClient {
     }
     this.password = options.password ?? '';
     this.agentPassword = options.agentPassword || undefined;
+    registerSecrets(this.password, this.agentPassword);
     this.transport = options.transport;
     this.authLifetimeSeconds = options.authLifetimeSeconds ?? 60;
     this.clock = options.clock ?? systemClock;
