@@ -36,8 +36,6 @@ export interface UpstreamRequest extends HttpRequest {
   route?: string;
   /** A read whose successful answer may be served from the page cache for its TTL. */
   cacheable?: boolean;
-  /** Signs the request again for a retry (fresh timestamps): returns the headers to send. */
-  reauthorize?: () => Record<string, string>;
 }
 
 export interface RetrySettings {
@@ -175,11 +173,11 @@ export class Upstream implements UpstreamSender {
     return policy.execute(async () => {
       attempt++;
       if (scope?.signal?.aborted) throw abortedBy(scope.signal);
-      const headers = attempt > 1 && req.reauthorize ? req.reauthorize() : req.headers;
       try {
+        // The transport signs each attempt as it goes out (`authorize`): a retry carries fresh timestamps.
         const res = await this.breaker.execute(() => {
           scope?.budget?.charge(route);
-          return this.options.transport.send({ ...req, ...(headers ? { headers } : {}) }, scope);
+          return this.options.transport.send(req, scope);
         });
         return { ...res, attempts: attempt };
       } catch (error) {

@@ -6,6 +6,12 @@ export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
   headers?: Record<string, string>;
+  /**
+   * Signs the request: returns the headers to send, in place of `headers`. Called when the call
+   * has its concurrency slot and goes out (so a signature's timestamp is fresh however long it
+   * queued), once per attempt; never for an answer from a cache.
+   */
+  authorize?: () => Record<string, string>;
   body?: string;
   /** Overrides the transport's default timeout for this call. */
   timeoutMs?: number;
@@ -118,7 +124,7 @@ export class HttpTransport {
     try {
       const res = await request(req.url, {
         method: req.method,
-        headers: req.headers,
+        headers: req.authorize ? req.authorize() : req.headers,
         body: req.body,
         dispatcher: this.agent,
         signal,

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config.js';
+import { ManualClock } from '../../src/lib/clock.js';
 import { sleep } from '../../src/simulators/harness.js';
 import { encodeId } from '../support/ids.js';
 import { FIXED_NOW, startStack, type Stack } from '../support/stack.js';
@@ -163,6 +164,27 @@ describe('the operation deadline and cancellation', () => {
     expect(result.errors!.every((e) => /deadline|ran out of time/.test(e.message))).toBe(true);
     // One call was sent; the three queued behind it never were.
     expect(stack.sims.huawei.server.callsTo('dcs.listBackups')).toHaveLength(1);
+  });
+
+  it('a call is signed when it leaves the queue: one that waited past the signature lifetime (obshell: 60 s) is still accepted', async () => {
+    const clock = new ManualClock(FIXED_NOW);
+    stack = await startStack({ clock, configure: tuned({ maxConcurrency: 1, timeoutMs: 60_000, retry: { maxRetries: 0 } }) });
+    const cluster = stack.sims.fleet.oceanbase[0]!;
+    const server = stack.sims.obshell[0]!.server;
+    const tenants = cluster.tenants.filter((t) => t.row.tenant_name !== 'sys').slice(0, 3);
+    // The first job history stalls; while the others wait for the slot, two minutes pass.
+    server.addFault({ route: 'obshell.tenantBackupTasks', kind: 'stall', ms: 300, times: 1 });
+    setTimeout(() => clock.advance(120_000), 100);
+    const result = await stack.query<{ backupTasks: { totalCount: number } }>(
+      'query($ids: [ID!]) { backupTasks(filter: { instanceIds: $ids }) { totalCount } }',
+      {
+        ids: tenants.map((t) => encodeId({ type: 'ObTenant', source: cluster.name, tenantName: t.row.tenant_name })),
+      },
+    );
+    expect(result.errors).toBeUndefined();
+    const histories = server.callsTo('obshell.tenantBackupTasks');
+    expect(histories).toHaveLength(tenants.length);
+    expect(histories.every((c) => c.status === 200)).toBe(true);
   });
 
   it('a client that goes away: the call in flight is cut and the queued ones are never sent', async () => {

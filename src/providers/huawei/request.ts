@@ -97,21 +97,18 @@ export class HuaweiApi {
       now: this.clock.now(),
     };
     const url = this.url(call.segments, call.query);
-    const headers: Record<string, string> = {};
-    this.options.auth.authorize({ method: 'GET', url, headers, body: '' });
-    // As the official Go SDK: `Content-Type: application/json` on these GETs too, added after signing (unsigned).
-    headers['Content-Type'] = 'application/json';
-    // A retry of the transport signs again (a fresh `X-Sdk-Date`).
-    const reauthorize = () => {
-      const fresh: Record<string, string> = {};
-      this.options.auth.authorize({ method: 'GET', url, headers: fresh, body: '' });
-      fresh['Content-Type'] = 'application/json';
-      return fresh;
+    // Signed when sent (not for a cached answer), and again for each retry (a fresh `X-Sdk-Date`).
+    const authorize = () => {
+      const headers: Record<string, string> = {};
+      this.options.auth.authorize({ method: 'GET', url, headers, body: '' });
+      // As the official Go SDK: `Content-Type: application/json` on these GETs too, added after signing (unsigned).
+      headers['Content-Type'] = 'application/json';
+      return headers;
     };
 
     let res: HttpResponse;
     try {
-      res = await this.options.transport.send({ method: 'GET', url, headers, route: call.operation, cacheable: true, reauthorize }, call.scope);
+      res = await this.options.transport.send({ method: 'GET', url, route: call.operation, cacheable: true, authorize }, call.scope);
     } catch (err) {
       if (err instanceof TransportError) throw transportFailure(ctx, err);
       throw err;

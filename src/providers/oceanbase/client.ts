@@ -208,11 +208,10 @@ export class ObshellClient {
       const key = spec.auth ? this.agentKey(spec.scope) : undefined;
       const publicKey = key ? await key : undefined;
       const headerName = this.agentPassword === undefined ? 'x-ocs-header' : 'x-ocs-agent-header';
-      if (publicKey) headers[headerName] = this.authHeader(spec, uri, publicKey);
-      // A retry of the transport signs again: the header's `Ts` says when it expires.
-      const reauthorize = publicKey ? () => ({ ...headers, [headerName]: this.authHeader(spec, uri, publicKey) }) : undefined;
+      // Signed when sent (not for a cached answer), and again for a retry: the header's `Ts` says when it expires.
+      const authorize = publicKey ? () => ({ ...headers, [headerName]: this.authHeader(spec, uri, publicKey) }) : undefined;
 
-      const outcome = this.interpret(spec, await this.send(spec, url, headers, traceId, reauthorize), traceId);
+      const outcome = this.interpret(spec, await this.send(spec, url, headers, traceId, authorize), traceId);
       if (outcome.ok) return this.parseData(spec, schema, outcome);
       if (key && attempt === 1 && isDecryptFailure(outcome.failure)) {
         this.forgetKey(key);
@@ -229,11 +228,11 @@ export class ObshellClient {
     url: URL,
     headers: Record<string, string>,
     traceId: string,
-    reauthorize?: () => Record<string, string>,
+    authorize?: () => Record<string, string>,
   ): Promise<HttpResponse> {
     try {
       return await this.transport.send(
-        { method: 'GET', url, headers, route: spec.operation, cacheable: spec.cacheable ?? false, ...(reauthorize ? { reauthorize } : {}) },
+        { method: 'GET', url, headers, route: spec.operation, cacheable: spec.cacheable ?? false, ...(authorize ? { authorize } : {}) },
         spec.scope,
       );
     } catch (err) {

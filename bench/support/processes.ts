@@ -1,0 +1,88 @@
+/**
+ * The processes a benchmark measures: the simulated fleet in one child process, the gateway (npm
+ * start --config) in another, so the gateway's memory and CPU are its own; the benchmark itself
+ * is the clients.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface Running {
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const TSX = ['--import', 'tsx'];
+
+/** Starts a child and resolves with the first stdout line `match` accepts. */
+function start(args: string[], env: NodeJS.ProcessEnv, match: (line: string) => string | undefined): Promise<{ running: Running; value: string }> {
+  const child = spawn(process.execPath, [...TSX, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start in 60 s`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+    lines.on('line', (line) => {
+      const value = match(line);
+      if (value === undefined) return;
+      clearTimeout(timer);
+      resolve({
+        value,
+        running: {
+          child,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        },
+      });
+    });
+  });
+}
+
+/** The simulated fleet (`args`: the simulator CLI's flags) and the gateway configured for it. */
+export async function startFleetAndGateway(
+  options: { simulatorArgs?: string[]; configure?: (config: Record<string, unknown>) => Record<string, unknown> } = {},
+) {
+  const sims = await start(['bench/support/fleet.ts', ...(options.simulatorArgs ?? [])], {}, (line) => (line.startsWith('{') ? line : undefined));
+  const config = JSON.parse(sims.value) as Record<string, unknown>;
+  const dir = mkdtempSync(join(tmpdir(), 'backupql-bench-'));
+  const file = join(dir, 'config.yaml');
+  // YAML is a superset of JSON.
+  writeFileSync(file, JSON.stringify(options.configure ? options.configure(config) : config));
+  const gateway = await start(
+    ['src/main.ts', '--config', file],
+    { PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
+    (line) => /(http:\/\/\S+\/graphql)/.exec(line)?.[1],
+  );
+  return {
+    url: gateway.value,
+    gatewayPid: gateway.running.child.pid!,
+    async stop() {
+      await gateway.running.stop();
+      await sims.running.stop();
+    },
+  };
+}
+
+/** Resident set size of a process, bytes (Linux). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return kb === undefined ? 0 : Number(kb) * 1024;
+}
+
+/** CPU time (user + system) a process has used, seconds (Linux). */
+export function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
