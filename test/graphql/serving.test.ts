@@ -2,7 +2,7 @@
  * Serving: GraphiQL fully offline with the example operations, the examples themselves, and the
  * two ways to start (`npm start` demo mode, `--config FILE`) as real processes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,9 +127,9 @@ describe('the demo fleet and the examples at calendar edges', () => {
   });
 });
 
-/** Starts `src/main.ts` as `npm start` would and resolves with the GraphQL URL it prints. */
+/** Starts the compiled gateway (`dist/main.js`) as `npm start` does and resolves with the GraphQL URL it prints. */
 function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['dist/main.js', ...args], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -156,6 +156,11 @@ async function post(url: string, query: string, variables?: unknown) {
 }
 
 describe('starting the gateway', { timeout: 60_000 }, () => {
+  // `npm start` runs the compiled JavaScript (`npm run build`, as its prestart does), not tsx.
+  beforeAll(() => {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  }, 120_000);
+
   it('npm start with no configuration: demo mode answers the example operations', async () => {
     const { child, url, output } = await start([], {});
     try {
@@ -224,7 +229,7 @@ describe('starting the gateway', { timeout: 60_000 }, () => {
       file,
       'sources:\n  - name: x\n    provider: huaweicloud\n    projectId: nope\n    region: cn-north-4\n    credentials:\n      token: SuperSecretToken1\n      accessKey: A\n',
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/main.js', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
