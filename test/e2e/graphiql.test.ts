@@ -71,7 +71,24 @@ describe('GraphiQL in a browser', { timeout: 90_000 }, () => {
     const run = async (operation: string) => {
       await expect.poll(() => page.locator('.graphiql-query-editor').innerText(), { timeout: 10_000 }).toContain(operation);
       const answered = page.waitForResponse(posted(operation), { timeout: 30_000 });
-      await page.locator('.graphiql-execute-button').click();
+      // A click that lands while GraphiQL is still re-mounting the editor of a tab it just opened
+      // runs nothing (seen about one time in four): click until the request leaves, and only while
+      // the button says "Execute" (once a request runs it says "Stop", and a click would cancel it).
+      const button = page.locator('.graphiql-execute-button');
+      await expect
+        .poll(
+          async () => {
+            if (!/^Execute/.test((await button.getAttribute('aria-label')) ?? '')) return true;
+            const sent = page.waitForRequest((req) => req.method() === 'POST' && (req.postData() ?? '').includes(operation), { timeout: 2_000 });
+            await button.click();
+            return sent.then(
+              () => true,
+              () => false,
+            );
+          },
+          { timeout: 20_000, interval: 50 },
+        )
+        .toBe(true);
       return (await (await answered).json()) as { data?: Record<string, { nodes?: { __typename: string }[] }>; errors?: unknown[] };
     };
     const result = page.locator('.graphiql-response');
