@@ -43,7 +43,7 @@ describe('configuration file', () => {
     const config = parseConfig(GOOD, 'test.yaml', env);
     expect(config.server.port).toBe(4100);
     const [ob, hw, token] = config.sources;
-    expect(ob).toMatchObject({ provider: 'oceanbase', password: 'S3cret!pw', timeoutMs: 10_000, maxConcurrency: 8 });
+    expect(ob).toMatchObject({ provider: 'oceanbase', password: 'S3cret!pw', timeoutMs: 10_000, maxConcurrency: 32 });
     expect(hw).toMatchObject({ credentials: { accessKey: 'AKEXAMPLE', secretKey: 'SKEXAMPLEsecret' } });
     expect(dcsEndpoint(hw as never)).toBe('https://dcs.cn-north-4.myhuaweicloud.com');
     expect(rdsEndpoint(hw as never)).toBe('https://rds.cn-north-4.myhuaweicloud.com');

@@ -3,7 +3,7 @@
  * the tuning of its upstream calls, its RPO. A module's own schema adds its connection fields.
  */
 import { z } from 'zod';
-import { DEFAULT_BREAKER, DEFAULT_RETRY } from './upstream.js';
+import { DEFAULT_BREAKER, DEFAULT_RATE, DEFAULT_RETRY } from './upstream.js';
 
 export const sourceName = z
   .string()
@@ -44,8 +44,23 @@ export const sourceCommon = {
     })
     .strict()
     .default(DEFAULT_BREAKER),
-  /** Most upstream calls in flight at once to this source. */
-  maxConcurrency: z.number().int().min(1).max(256).default(8),
+  /**
+   * Most upstream calls in flight at once to this source. 32: a dashboard query over a project's
+   * instances goes out in one round (each instance's read is independent).
+   */
+  maxConcurrency: z.number().int().min(1).max(256).default(32),
+  /**
+   * Calls a second to this source on average, and at once. Huawei documents no quota for the DCS
+   * and RDS APIs; its API gateway's default is 200 requests a second per API, so 100 a second per
+   * source (over every API it calls) with bursts of 200 stays under it. obshell documents none.
+   */
+  rateLimit: z
+    .object({
+      perSecond: z.number().positive().max(100_000).default(DEFAULT_RATE.perSecond),
+      burst: z.number().int().min(1).max(100_000).default(DEFAULT_RATE.burst),
+    })
+    .strict()
+    .default(DEFAULT_RATE),
   /** Recovery point objective for `backupCoverage`: a target without a success this recent is not OK. */
   rpoHours: z.number().positive().max(87_600).default(24),
 };

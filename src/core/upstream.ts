@@ -19,6 +19,7 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import { abortedBy, HttpTransport, TransportError, type HttpRequest, type HttpResponse, type SendOptions } from '../lib/http.js';
 import type { CallBudget } from './budget.js';
 import type { PageCache } from './cache.js';
+import { TokenBucket, type RateSettings } from './rate.js';
 import type { SourceConfigBase, SourceEnv } from './provider.js';
 
 /** What an upstream call is made on behalf of: one GraphQL operation (or a background job). */
@@ -57,6 +58,7 @@ export interface BreakerSettings {
 
 export const DEFAULT_RETRY: RetrySettings = { maxRetries: 3, initialDelayMs: 200, maxDelayMs: 5_000, maxTotalMs: 15_000 };
 export const DEFAULT_BREAKER: BreakerSettings = { consecutiveFailures: 5, halfOpenAfterMs: 30_000 };
+export const DEFAULT_RATE: RateSettings = { perSecond: 100, burst: 200 };
 
 export interface UpstreamOptions {
   /** The configured source's name (part of every cache key). */
@@ -69,6 +71,7 @@ export interface UpstreamOptions {
   cacheTtlMs?: number;
   retry?: RetrySettings;
   breaker?: BreakerSettings;
+  rate?: RateSettings;
   /** Told of each retry (metrics). */
   onRetry?: (route: string) => void;
   /** For `Retry-After` given as an HTTP date. Default: the system clock. */
@@ -96,6 +99,7 @@ export function upstreamFor(config: SourceConfigBase, env: SourceEnv, credential
     cacheTtlMs: env.cacheTtlMs,
     retry: config.retry,
     breaker: config.circuitBreaker,
+    rate: config.rateLimit,
     clock: env.clock,
   });
 }
@@ -105,9 +109,11 @@ export class Upstream implements UpstreamSender {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly retrySettings: RetrySettings;
   private readonly clock: Clock;
+  private readonly bucket: TokenBucket;
 
   constructor(private readonly options: UpstreamOptions) {
     this.retrySettings = options.retry ?? DEFAULT_RETRY;
+    this.bucket = new TokenBucket(options.rate ?? DEFAULT_RATE);
     this.clock = options.clock ?? systemClock;
     const breaker = options.breaker ?? DEFAULT_BREAKER;
     this.breaker = circuitBreaker(
@@ -174,6 +180,7 @@ export class Upstream implements UpstreamSender {
       attempt++;
       if (scope?.signal?.aborted) throw abortedBy(scope.signal);
       try {
+        await this.bucket.take(scope?.signal, scope?.deadline);
         // The transport signs each attempt as it goes out (`authorize`): a retry carries fresh timestamps.
         const res = await this.breaker.execute(() => {
           scope?.budget?.charge(route);

@@ -91,7 +91,7 @@ export async function startFleetSimulators(options: FleetSimulatorOptions = {}):
       };
     },
     config({ credentials = 'aksk' } = {}) {
-      const tuning = { timeoutMs: 10_000, maxConcurrency: 8 };
+      const tuning = { timeoutMs: 10_000 };
       return {
         server: { graphiql: true },
         sources: [

@@ -166,6 +166,26 @@ describe('the operation deadline and cancellation', () => {
     expect(stack.sims.huawei.server.callsTo('dcs.listBackups')).toHaveLength(1);
   });
 
+  it("a source's rate limit: a burst goes out at once; a call whose turn would come after the deadline fails at once, unsent", async () => {
+    stack = await startStack({
+      configure: tuned({ rateLimit: { perSecond: 0.01, burst: 3 }, retry: { maxRetries: 0 } }, { operationTimeoutMs: 2_000 }),
+    });
+    const project = stack.sims.fleet.huawei.projects[0]!;
+    const ids = project.dcs.slice(0, 5).map((i) => encodeId({ type: 'DcsInstance', source: project.name, instanceId: i.row.instance_id }));
+    const result = await stack.query<{ backupTasks: { totalCount: number } }>(
+      'query($ids: [ID!]) { backupTasks(filter: { instanceIds: $ids }) { totalCount } }',
+      { ids },
+    );
+    // Three calls fit the burst; the next token comes in 100 s, after the deadline: those fail at
+    // once (coded, naming the limit) instead of waiting, and are never sent.
+    expect(stack.calls().filter((c) => c.route.startsWith('dcs.'))).toHaveLength(3);
+    expect(result.errors!.length).toBeGreaterThan(0);
+    expect(result.errors!.every((e) => e.extensions['code'] === 'UPSTREAM_UNAVAILABLE' && /rate limit/.test(e.message))).toBe(true);
+    // Another source has its own bucket.
+    const other = await stack.query<{ tenants: { totalCount: number } }>('{ tenants(filter: { providers: [OCEANBASE] }) { totalCount } }');
+    expect(other.errors).toBeUndefined();
+  });
+
   it('a call is signed when it leaves the queue: one that waited past the signature lifetime (obshell: 60 s) is still accepted', async () => {
     const clock = new ManualClock(FIXED_NOW);
     stack = await startStack({ clock, configure: tuned({ maxConcurrency: 1, timeoutMs: 60_000, retry: { maxRetries: 0 } }) });
