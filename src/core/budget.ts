@@ -7,9 +7,20 @@ import { BudgetExceededError } from './errors.js';
 
 export class CallBudget {
   private used = 0;
+  private firstCall: (() => void)[] = [];
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('a call budget is a positive integer');
+  }
+
+  /**
+   * Runs `fn` once the operation sends its first upstream call (at once if it has): reads started
+   * ahead of need wait until the operation is known to do upstream work at all, so an operation
+   * refused for its arguments sends nothing.
+   */
+  onFirstCall(fn: () => void): void {
+    if (this.used > 0) fn();
+    else this.firstCall.push(fn);
   }
 
   /** Upstream calls sent so far. */
@@ -26,5 +37,10 @@ export class CallBudget {
   charge(route: string): void {
     if (this.used + 1 > this.limit) throw new BudgetExceededError(this.limit, this.used + 1, `one more ${route}`);
     this.used++;
+    if (this.used === 1 && this.firstCall.length > 0) {
+      const waiting = this.firstCall;
+      this.firstCall = [];
+      queueMicrotask(() => waiting.forEach((fn) => fn()));
+    }
   }
 }

@@ -14,6 +14,7 @@ import type { ProviderKind } from './errors.js';
 import type { IdLayout, NodeRef } from './ids.js';
 import type { BackupCommon, BackupStatus, NodeLike } from './models.js';
 import type { MsRange } from './time-range.js';
+import type { RateSettings } from './rate.js';
 import type { BreakerSettings, RetrySettings } from './upstream.js';
 
 /** Which of a source's provider kinds an operation wants (`null`: all). */
@@ -32,6 +33,7 @@ export interface SourceConfigBase {
   maxConcurrency: number;
   retry: RetrySettings;
   circuitBreaker: BreakerSettings;
+  rateLimit: RateSettings;
   /** Recovery point objective for the coverage view, hours. */
   rpoHours: number;
 }
@@ -115,6 +117,12 @@ export interface SourceSession {
   coverage(target: Target, since: number): Promise<CoverageFacts>;
   /** An object by its decoded ID; null when it no longer exists. Batched per operation. */
   node(ref: NodeRef): Promise<NodeLike | null>;
+  /**
+   * Starts, without waiting, the source-wide reads the operation will need: `wanted` holds the
+   * `Type.field` coordinates selected below a root field, and `Query.<root>` itself. Reads that do
+   * not depend on a list's answer then go out beside it, not after it.
+   */
+  warm?(wanted: ReadonlySet<string>): void;
 }
 
 /** One configured source at run time (process-wide: clients, connection pools, what is remembered). */

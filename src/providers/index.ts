@@ -8,16 +8,17 @@ import { z } from 'zod';
 import { IdCodec } from '../core/ids.js';
 import type { ProviderModule, SourceConfigBase, SourceEnv, SourceRuntime } from '../core/provider.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import type { Speculative } from '../graphql/lookahead.js';
 import { huaweiSourceConfig } from './huawei/config.js';
 import { huaweiModule } from './huawei/module.js';
-import { huaweiResolvers } from './huawei/resolvers.js';
+import { huaweiResolvers, huaweiSpeculative } from './huawei/resolvers.js';
 import { obSourceConfig } from './oceanbase/config.js';
 import { oceanbaseModule } from './oceanbase/module.js';
-import { oceanbaseResolvers } from './oceanbase/resolvers.js';
+import { oceanbaseResolvers, oceanbaseSpeculative } from './oceanbase/resolvers.js';
 
-const PROVIDERS: readonly { module: ProviderModule<never>; resolvers: Resolvers }[] = [
-  { module: oceanbaseModule as ProviderModule<never>, resolvers: oceanbaseResolvers },
-  { module: huaweiModule as ProviderModule<never>, resolvers: huaweiResolvers },
+const PROVIDERS: readonly { module: ProviderModule<never>; resolvers: Resolvers; speculative: Record<string, Speculative> }[] = [
+  { module: oceanbaseModule as ProviderModule<never>, resolvers: oceanbaseResolvers, speculative: oceanbaseSpeculative },
+  { module: huaweiModule as ProviderModule<never>, resolvers: huaweiResolvers, speculative: huaweiSpeculative },
 ];
 
 /** One source in the configuration file, whichever its provider (`provider:` picks the schema). */
@@ -53,3 +54,10 @@ export const PROVIDER_TYPE_DEFS: readonly string[] = PROVIDERS.flatMap((p) => p.
 
 /** Every module's resolvers. */
 export const PROVIDER_RESOLVERS: readonly Resolvers[] = PROVIDERS.map((p) => p.resolvers);
+
+const SPECULATIVE = new Map(PROVIDERS.flatMap((p) => Object.entries(p.speculative)));
+
+/** What a node type's module computes from its ID alone (src/graphql/lookahead.ts). */
+export function speculativeFor(type: string): Speculative | undefined {
+  return SPECULATIVE.get(type);
+}

@@ -187,13 +187,20 @@ describe('backupTasks over 3 sources × 40 targets', { timeout: 120_000 }, () =>
       expect(result.errors).toHaveLength(1);
       expect(result.errors![0]!.extensions).toMatchObject({ code: 'BUDGET_EXCEEDED', budget: 50 });
       expect(result.errors![0]!.extensions['estimate']).toBeGreaterThanOrEqual(120);
-      // Only the listings went out (the agent's public key and its tenants, each project's DCS and RDS instances, plain and FlexusRDS).
+      // Only the listings went out (the agent's public key, version and tenants, each project's DCS and RDS instances, plain and FlexusRDS).
       expect(
         small
           .calls()
           .map((c) => c.route)
           .sort(),
-      ).toEqual(['dcs.listInstances', 'dcs.listInstances', 'obshell.secret', 'obshell.tenantsOverview', ...Array<string>(4).fill('rds.listInstances')]);
+      ).toEqual([
+        'dcs.listInstances',
+        'dcs.listInstances',
+        'obshell.info',
+        'obshell.secret',
+        'obshell.tenantsOverview',
+        ...Array<string>(4).fill('rds.listInstances'),
+      ]);
       // A narrower query fits.
       expect((await small.query(PAGE, { first: 10, filter: { providers: ['DCS'] } })).errors).toBeUndefined();
     } finally {

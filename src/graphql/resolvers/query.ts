@@ -3,11 +3,13 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { QueryResolvers } from '../../generated/resolvers-types.js';
 import { backupCoverage } from '../../fleet/coverage.js';
 import { backupTasks } from '../../fleet/backups.js';
-import type { Report } from '../../fleet/fleet.js';
+import { selectSources, type Report, type SourceFilter } from '../../fleet/fleet.js';
 import { mergedList } from '../../fleet/lists.js';
 import { node, nodes } from '../../fleet/nodes.js';
 import type { GraphQLContext } from '../context.js';
 import { reportPartialFailure } from '../errors.js';
+import { selectedCoordinates, speculate } from '../lookahead.js';
+import { speculativeFor } from '../../providers/index.js';
 import type { BackupTaskConnectionModel, InstanceConnectionModel, NodeModel, TenantConnectionModel } from '../mappers.js';
 
 const reporter =
@@ -15,25 +17,77 @@ const reporter =
   (error) =>
     reportPartialFailure(ctx, info, error);
 
-export const Query: QueryResolvers = {
-  node: (_root, { id }, ctx) => node(ctx.op, id) as Promise<NodeModel | null>,
-  // Errors in the list are thrown by GraphQL at their item's path (graphql-js completeValue).
-  nodes: (_root, { ids }, ctx) => nodes(ctx.op, ids) as Promise<(NodeModel | null)[]>,
+/** Starts the source-wide reads the selection below a root field will need (lookahead.ts). */
+function warm(ctx: GraphQLContext, info: GraphQLResolveInfo, filter: SourceFilter | null | undefined): void {
+  let selected;
+  try {
+    selected = selectSources(ctx.op, filter);
+  } catch {
+    return; // the root field reports the bad filter
+  }
+  const wanted = selectedCoordinates(info);
+  wanted.add(`Query.${info.fieldName}`);
+  ctx.op.budget.onFirstCall(() => {
+    for (const { session } of selected) session.warm?.(wanted);
+  });
+}
 
-  instances: (_root, { filter, ...args }, ctx, info) =>
-    mergedList(
+/** Starts the reads of what the selection asks of objects known by their IDs alone (lookahead.ts). */
+function speculateIds(ctx: GraphQLContext, info: GraphQLResolveInfo, ids: readonly string[]): void {
+  const refs = [];
+  for (const id of ids.slice(0, ctx.op.fleet.settings.maxNodeIds)) {
+    try {
+      const ref = ctx.op.fleet.codec.decode(id, 'id');
+      if (ctx.op.source(ref.source)) refs.push(ref);
+    } catch {
+      // the root field reports it
+    }
+  }
+  speculate(info, ctx, refs, speculativeFor);
+}
+
+export const Query: QueryResolvers = {
+  node: (_root, { id }, ctx, info) => {
+    speculateIds(ctx, info, [id]);
+    return node(ctx.op, id) as Promise<NodeModel | null>;
+  },
+  // Errors in the list are thrown by GraphQL at their item's path (graphql-js completeValue).
+  nodes: (_root, { ids }, ctx, info) => {
+    if (ids.length <= ctx.op.fleet.settings.maxNodeIds) speculateIds(ctx, info, ids);
+    return nodes(ctx.op, ids) as Promise<(NodeModel | null)[]>;
+  },
+
+  instances: (_root, { filter, ...args }, ctx, info) => {
+    warm(ctx, info, filter);
+    return mergedList(
       ctx.op,
       args,
       ['instances', filter ?? null],
       filter,
       (s, kinds) => s.instanceSegments(kinds),
       reporter(ctx, info),
-    ) as Promise<InstanceConnectionModel>,
+    ) as Promise<InstanceConnectionModel>;
+  },
 
-  tenants: (_root, { filter, ...args }, ctx, info) =>
-    mergedList(ctx.op, args, ['tenants', filter ?? null], filter, (s, kinds) => s.tenantSegments(kinds), reporter(ctx, info)) as Promise<TenantConnectionModel>,
+  tenants: (_root, { filter, ...args }, ctx, info) => {
+    warm(ctx, info, filter);
+    return mergedList(
+      ctx.op,
+      args,
+      ['tenants', filter ?? null],
+      filter,
+      (s, kinds) => s.tenantSegments(kinds),
+      reporter(ctx, info),
+    ) as Promise<TenantConnectionModel>;
+  },
 
-  backupTasks: (_root, { filter, ...args }, ctx, info) => backupTasks(ctx.op, args, filter, reporter(ctx, info)) as Promise<BackupTaskConnectionModel>,
+  backupTasks: (_root, { filter, ...args }, ctx, info) => {
+    warm(ctx, info, filter);
+    return backupTasks(ctx.op, args, filter, reporter(ctx, info)) as Promise<BackupTaskConnectionModel>;
+  },
 
-  backupCoverage: (_root, { filter, rpoHours, ...args }, ctx, info) => backupCoverage(ctx.op, args, filter, rpoHours, reporter(ctx, info)),
+  backupCoverage: (_root, { filter, rpoHours, ...args }, ctx, info) => {
+    warm(ctx, info, filter);
+    return backupCoverage(ctx.op, args, filter, rpoHours, reporter(ctx, info));
+  },
 };

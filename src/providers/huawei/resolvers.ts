@@ -9,6 +9,7 @@ import type {
   Resolvers,
 } from '../../generated/resolvers-types.js';
 import { sessionOf, type GraphQLContext } from '../../graphql/context.js';
+import type { Speculative } from '../../graphql/lookahead.js';
 import { pageOfList, pageOfSegments } from '../../pagination/connection.js';
 import type { RdsBackupType } from './rds-client.js';
 import { HuaweiSession } from './session.js';
@@ -54,3 +55,9 @@ const RdsBackup: RdsBackupResolvers = {
 };
 
 export const huaweiResolvers: Resolvers = { HuaweiProject, DcsInstance, DcsBackup, RdsInstance, RdsBackup };
+
+/** What the resolvers above compute from an ID alone (src/graphql/lookahead.ts): an instance's backups. */
+export const huaweiSpeculative: Record<string, Speculative> = {
+  DcsInstance: { fields: ['backups'], stub: (ref) => ({ kind: 'DcsInstance', source: ref.source, instanceId: ref.keys['instanceId'] }) },
+  RdsInstance: { fields: ['backups'], stub: (ref) => ({ kind: 'RdsInstance', source: ref.source, instanceId: ref.keys['instanceId'] }) },
+};

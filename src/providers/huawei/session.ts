@@ -171,6 +171,12 @@ export class HuaweiSession implements SourceSession {
     this.nodes = batched((refs) => this.lookUp(refs));
   }
 
+  warm(wanted: ReadonlySet<string>): void {
+    const start = (read: () => Promise<unknown>) => void read().catch(() => undefined);
+    if (wanted.has('HuaweiProject.instances') || wanted.has('DcsBackup.instance')) start(() => this.dcsInstanceList.load(''));
+    if (wanted.has('HuaweiProject.instances') || wanted.has('RdsBackup.instance')) start(() => this.rdsInstanceList.load(''));
+  }
+
   // ---- what the resolvers of the Huawei types read -------------------------------------------------
 
   project(): HuaweiProjectModel {

@@ -2,6 +2,7 @@
 import { checkTimeRange, rangeOf } from '../../core/time-range.js';
 import type { ObBackupJobResolvers, ObBackupTaskResolvers, ObClusterResolvers, ObTenantResolvers, Resolvers } from '../../generated/resolvers-types.js';
 import { sessionOf, type GraphQLContext } from '../../graphql/context.js';
+import type { Speculative } from '../../graphql/lookahead.js';
 import { pageOfList } from '../../pagination/connection.js';
 import { arrayList, emptyList, filteredList } from '../../pagination/lists.js';
 import { toObCluster } from './mapping.js';
@@ -55,3 +56,12 @@ const ObBackupJob: ObBackupJobResolvers = {
 };
 
 export const oceanbaseResolvers: Resolvers = { ObCluster, ObTenant, ObBackupTask, ObBackupJob };
+
+/** What the resolvers above compute from an ID alone (src/graphql/lookahead.ts). */
+export const oceanbaseSpeculative: Record<string, Speculative> = {
+  ObCluster: { fields: ['agent', 'tenants', 'backupOverview'], stub: (ref) => toObCluster(ref.source) },
+  ObTenant: {
+    fields: ['backupJobs'],
+    stub: (ref) => ({ kind: 'ObTenant', source: ref.source, tenantName: ref.keys['tenantName'], isSystemTenant: ref.keys['tenantName'] === 'sys' }),
+  },
+};

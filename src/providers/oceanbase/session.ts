@@ -309,6 +309,16 @@ export class ObSession implements SourceSession {
     return this.nodes.load(ref);
   }
 
+  warm(wanted: ReadonlySet<string>): void {
+    const any = (...coordinates: string[]) => coordinates.some((c) => wanted.has(c));
+    const start = (read: () => Promise<unknown>) => void read().catch(() => undefined);
+    // Every tenant's latest task is in the cluster overview, which needs no tenant list first.
+    if (any('ObTenant.latestBackup', 'ObCluster.backupOverview', 'Query.backupCoverage')) start(() => this.clusterOverview.load(''));
+    if (any('ObCluster.agent')) start(() => this.info.load(''));
+    if (any('ObCluster.tenants', 'ObTenant.latestBackup', 'ObTenant.backupJobs')) start(() => this.tenantsOverview.load(''));
+    if (any('Query.backupTasks', 'Query.backupCoverage', 'ObTenant.backupJobs')) start(() => this.src.capabilities(this.op));
+  }
+
   private async latestAsList(tenant: ObTenantModel): Promise<ObBackupTaskModel[]> {
     const task = await this.latestBackup(tenant.tenantId);
     return task ? [task] : [];
