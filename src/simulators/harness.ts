@@ -130,6 +130,8 @@ export class SimServer {
   private nextFaultId = 1;
   private active = 0;
   private peak = 0;
+  private holding = false;
+  private held: (() => void)[] = [];
   private baseUrl: string | null = null;
 
   constructor(options: SimServerOptions) {
@@ -166,12 +168,36 @@ export class SimServer {
   }
 
   async close(): Promise<void> {
+    this.holding = false;
+    this.release();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.baseUrl = null;
   }
 
   // ---- knobs -------------------------------------------------------------------------------
+
+  /**
+   * Holding: every request that arrives waits (recorded, unanswered) until `release()`. Tests count
+   * an operation's rounds of dependent calls this way: what the gateway sends while nothing is
+   * answered is one round.
+   */
+  hold(on: boolean): void {
+    this.holding = on;
+    if (!on) this.release();
+  }
+
+  /** Lets every held request go on; returns how many there were. */
+  release(): number {
+    const held = this.held;
+    this.held = [];
+    for (const go of held) go();
+    return held.length;
+  }
+
+  get heldCount(): number {
+    return this.held.length;
+  }
 
   /** Adds a fault; returns its id for `removeFault`. */
   addFault(spec: FaultSpec): number {
@@ -261,6 +287,7 @@ export class SimServer {
     res.on('close', () => finish(record.status));
 
     try {
+      if (this.holding) await new Promise<void>((go) => this.held.push(go));
       if (this.latencyMs > 0) await sleep(this.latencyMs);
       const fault = matched ? this.takeFault(matched.def.name, matched.params, query) : undefined;
       if (fault) record.fault = fault.kind;

@@ -5,10 +5,9 @@
  * (its targets stay, `UNKNOWN`), and the fewest upstream calls the upstreams allow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inProgress } from '../../src/core/models.js';
-import { obBackupStatus } from '../../src/providers/oceanbase/status.js';
 import type { Fleet } from '../../src/simulators/fleet.js';
-import { byCoverageOrder, referenceCoverage, referenceTargets, type RefCoverage } from '../support/reference.js';
+import { coverageMinimum } from '../support/canonical.js';
+import { byCoverageOrder, referenceCoverage, type RefCoverage } from '../support/reference.js';
 import { FIXED_NOW, ok, SIZE_3X40, startStack, type Stack } from '../support/stack.js';
 
 interface Item {
@@ -74,49 +73,7 @@ function summaryOf(refs: RefCoverage[]) {
   };
 }
 
-/**
- * The fewest calls the upstreams allow for the coverage of every target: one listing per service,
- * one cluster overview per OceanBase cluster plus the job history only for a tenant whose latest
- * task did not succeed; one window read per DCS and RDS instance, plus, for those with no
- * success or nothing finished within the RPO window, the week before it, then the rest.
- */
-function fewestCalls(fleet: Fleet, now: number, rpoHours = 24): number {
-  let calls = 0;
-  for (const cluster of fleet.oceanbase) {
-    calls += 2; // tenants overview, cluster overview
-    for (const tenant of cluster.tenants) {
-      if (tenant.row.tenant_name === 'sys' || tenant.jobs.length === 0) continue;
-      const running = tenant.jobs.find((j) => j.running);
-      const latest = running ?? [...tenant.jobs].sort((a, b) => b.startMs - a.startMs)[0]!;
-      if (obBackupStatus(latest.task.status) === 'SUCCEEDED') continue;
-      calls += 1;
-      if (inProgress(obBackupStatus(latest.task.status))) {
-        // The newest finished ones (10): a second read only when none of them succeeded.
-        const ended = tenant.jobs.filter((j) => !j.running).sort((a, b) => b.startMs - a.startMs);
-        if (ended.length > 10 && !ended.slice(0, 10).some((j) => j.job.status === 'COMPLETED')) calls += 1;
-      }
-    }
-  }
-  // A window read costs one call per upstream page (RDS: 100 a page; DCS: 1000), one at least.
-  const since = now - rpoHours * 3_600_000;
-  const week = 7 * 86_400_000;
-  for (const target of referenceTargets(fleet).filter((t) => t.provider !== 'OCEANBASE')) {
-    const limit = target.provider === 'RDS' ? 100 : 1000;
-    const seen: typeof target.backups = [];
-    for (const [from, to] of [
-      [since, Infinity],
-      [since - week, since - 1],
-      [-Infinity, since - week - 1],
-    ] as const) {
-      const done = seen.some((b) => b.status === 'SUCCEEDED') && seen.some((b) => !inProgress(b.status) && b.status !== 'UNKNOWN');
-      if (done) break;
-      const inWindow = target.backups.filter((b) => b.startedAt !== null && b.startedAt >= from && b.startedAt <= to);
-      calls += Math.max(1, Math.ceil(inWindow.length / limit));
-      seen.push(...inWindow);
-    }
-  }
-  return calls + 3 * fleet.huawei.projects.length; // the DCS instance list, the RDS one and the FlexusRDS one
-}
+const fewestCalls = (fleet: Fleet, now: number, rpoHours = 24) => coverageMinimum(fleet, now, rpoHours).calls;
 
 describe('backupCoverage on 3 sources × 40 targets', { timeout: 120_000 }, () => {
   let stack: Stack;
