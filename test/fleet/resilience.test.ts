@@ -178,7 +178,7 @@ describe('the operation deadline and cancellation', () => {
     );
     // Three calls fit the burst; the next token comes in 100 s, after the deadline: those fail at
     // once (coded, naming the limit) instead of waiting, and are never sent.
-    expect(stack.calls().filter((c) => c.route.startsWith('dcs.'))).toHaveLength(3);
+    expect(stack.calls().filter((c) => c.route?.startsWith('dcs.'))).toHaveLength(3);
     expect(result.errors!.length).toBeGreaterThan(0);
     expect(result.errors!.every((e) => e.extensions['code'] === 'UPSTREAM_UNAVAILABLE' && /rate limit/.test(e.message))).toBe(true);
     // Another source has its own bucket.
