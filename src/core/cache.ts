@@ -22,7 +22,7 @@ export interface PageCache {
 
 export interface MemoryPageCacheOptions {
   clock: Clock;
-  /** Upper bound on the bytes of page text held. Default 64 MiB. */
+  /** Upper bound on the memory the pages take (their text and decoded form, estimated as 3 × the text). Default 64 MiB. */
   maxBytes?: number;
 }
 
@@ -33,7 +33,8 @@ export class MemoryPageCache implements PageCache {
   constructor(options: MemoryPageCacheOptions) {
     this.lru = new LRUCache<string, CachedPage>({
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
-      sizeCalculation: (page, key) => Math.max(1, page.text.length + key.length),
+      // A page is held as its text and, once read, its decoded form (lib/decoded.ts): about twice the text again.
+      sizeCalculation: (page, key) => Math.max(1, 3 * page.text.length + key.length),
       ttlAutopurge: false,
       // Read the clock at every check (the default caches it for a millisecond with a timer).
       ttlResolution: 0,

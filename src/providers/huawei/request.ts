@@ -8,6 +8,7 @@ import { BadInputError } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import type { CallScope, UpstreamSender } from '../../core/upstream.js';
 import { TransportError, type HttpResponse } from '../../lib/http.js';
+import { decodeOnce } from '../../lib/decoded.js';
 import { parseJsonLossless } from '../../lib/json.js';
 import type { HuaweiAuth } from './auth.js';
 import { errorResponse, invalidBody, transportFailure, type HuaweiCallContext } from './errors.js';
@@ -115,6 +116,11 @@ export class HuaweiApi {
     }
     if (res.status < 200 || res.status > 299) throw errorResponse(ctx, res);
 
+    // A page the cache serves again is the same answer object: decoded once (lib/decoded.ts).
+    return decodeOnce(res, call.schema, () => this.decode(call, ctx, res));
+  }
+
+  private decode<T>(call: GetCall<T>, ctx: HuaweiCallContext, res: HttpResponse): T {
     if (res.status === 204 || res.text.trim() === '') {
       if (call.whenEmpty) return call.whenEmpty();
       throw invalidBody(ctx, res, 'empty response body');

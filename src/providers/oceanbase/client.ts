@@ -11,6 +11,7 @@ import { BadInputError, redact, UpstreamError, type UpstreamErrorCode } from '..
 import { systemClock, type Clock } from '../../lib/clock.js';
 import type { CallScope, UpstreamSender } from '../../core/upstream.js';
 import { TransportError, type HttpResponse } from '../../lib/http.js';
+import { decodeOnce } from '../../lib/decoded.js';
 import { parseJsonLossless } from '../../lib/json.js';
 import { registerSecrets } from '../../lib/secrets.js';
 import { buildAuthHeader, importAgentPublicKey } from './auth.js';
@@ -133,7 +134,7 @@ export class ObshellClient {
 
   /** `GET /api/v1/info`: identity, versions, `startAt` (no auth). */
   info(scope?: CallScope): Promise<ObAgentInfo> {
-    return this.call({ operation: OBSHELL_OPERATIONS.info, path: '/api/v1/info', auth: false, scope }, agentInfoSchema);
+    return this.call({ operation: OBSHELL_OPERATIONS.info, path: '/api/v1/info', auth: false, cacheable: true, scope }, agentInfoSchema);
   }
 
   /** `GET /api/v1/tenants/overview`: every tenant not in the recycle bin, `sys` included (notes §3.3). */
@@ -211,8 +212,10 @@ export class ObshellClient {
       // Signed when sent (not for a cached answer), and again for a retry: the header's `Ts` says when it expires.
       const authorize = publicKey ? () => ({ ...headers, [headerName]: this.authHeader(spec, uri, publicKey) }) : undefined;
 
-      const outcome = this.interpret(spec, await this.send(spec, url, headers, traceId, authorize), traceId);
-      if (outcome.ok) return this.parseData(spec, schema, outcome);
+      const reply = await this.send(spec, url, headers, traceId, authorize);
+      // A page the cache serves again is the same answer object: read and validated once (lib/decoded.ts).
+      const outcome = decodeOnce(reply, envelopeSchema, () => this.interpret(spec, reply, traceId));
+      if (outcome.ok) return decodeOnce(reply, schema, () => this.parseData(spec, schema, outcome));
       if (key && attempt === 1 && isDecryptFailure(outcome.failure)) {
         this.forgetKey(key);
         continue;

@@ -1,0 +1,25 @@
+/**
+ * Decoded upstream answers, remembered per answer object: a page the cache serves again (the same
+ * object for as long as it is cached) is parsed and validated once, not once per operation that
+ * reads it. The values are deeply frozen, since every operation that reads the page shares them;
+ * a consumer that tried to change one would throw (modules are strict).
+ */
+const decoded = new WeakMap<object, Map<unknown, unknown>>();
+
+/** The value `decode` gives for `answer` read with `schema`: computed the first time, then remembered with the answer. */
+export function decodeOnce<T>(answer: object, schema: unknown, decode: () => T): T {
+  let bySchema = decoded.get(answer);
+  if (bySchema?.has(schema)) return bySchema.get(schema) as T;
+  const value = deepFreeze(decode());
+  if (!bySchema) decoded.set(answer, (bySchema = new Map()));
+  bySchema.set(schema, value);
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (const item of value) deepFreeze(item);
+  else if (!(value instanceof Date)) for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
+}

@@ -1,0 +1,42 @@
+/** Decoded answers are remembered per answer object (a cached page is decoded once), frozen, and failures are not remembered. */
+import { describe, expect, it } from 'vitest';
+import { decodeOnce } from '../../src/lib/decoded.js';
+
+describe('decodeOnce', () => {
+  it('decodes an answer once per schema, and shares the frozen value', () => {
+    const answer = { status: 200, text: '{"items":[{"id":1}]}' };
+    const schemaA = {};
+    const schemaB = {};
+    let decodes = 0;
+    const decode = () => {
+      decodes++;
+      return JSON.parse(answer.text) as { items: { id: number; at?: Date }[] };
+    };
+    const first = decodeOnce(answer, schemaA, decode);
+    const again = decodeOnce(answer, schemaA, decode);
+    expect(again).toBe(first);
+    expect(decodes).toBe(1);
+    // Deeply frozen: an operation cannot change what another one reads.
+    expect(Object.isFrozen(first.items[0])).toBe(true);
+    expect(() => {
+      first.items[0]!.id = 2;
+    }).toThrow(TypeError);
+    // Another schema over the same answer, or another answer with the same text: decoded again.
+    expect(decodeOnce(answer, schemaB, decode)).not.toBe(first);
+    expect(decodeOnce({ ...answer }, schemaA, decode)).not.toBe(first);
+    expect(decodes).toBe(3);
+  });
+
+  it('does not remember a failure', () => {
+    const answer = {};
+    let calls = 0;
+    const failing = () => {
+      calls++;
+      throw new Error('bad body');
+    };
+    expect(() => decodeOnce(answer, null, failing)).toThrow('bad body');
+    expect(() => decodeOnce(answer, null, failing)).toThrow('bad body');
+    expect(calls).toBe(2);
+    expect(decodeOnce(answer, null, () => 'fine')).toBe('fine');
+  });
+});
