@@ -1,7 +1,8 @@
 /**
  * A benchmark's upstreams: the simulated fleet (the demo fleet, or a generated one with the
- * simulator CLI's size flags) on ephemeral loopback ports; prints the gateway configuration for it
- * as one JSON line, then serves until stopped.
+ * simulator CLI's size flags) on ephemeral loopback ports; prints one JSON line (the gateway
+ * configuration for it, the instant the fleet was generated at, each simulator's URL for the
+ * `/__sim/*` knobs), then serves until stopped.
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../src/lib/clock.js';
@@ -30,8 +31,9 @@ const size =
         rdsPerProject: num(values['rds-per-project'])!,
         historyDays: num(values['history-days']) ?? 30,
       };
-const sims = await startFleetSimulators({ clock: systemClock, ...(size ? { size } : {}), latencyMs: num(values['latency-ms']) ?? 0 });
-console.log(JSON.stringify(sims.config()));
+const now = systemClock.now();
+const sims = await startFleetSimulators({ clock: systemClock, now, ...(size ? { size } : {}), latencyMs: num(values['latency-ms']) ?? 0 });
+console.log(JSON.stringify({ config: sims.config(), now, simulators: [...sims.obshell.map((s) => s.url), sims.huawei.url] }));
 const stop = () => void sims.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -1,7 +1,7 @@
 /**
- * The processes a benchmark measures: the simulated fleet in one child process, the gateway (npm
- * start --config) in another, so the gateway's memory and CPU are its own; the benchmark itself
- * is the clients.
+ * The processes a benchmark measures: the simulated fleet in one child process, the gateway (the
+ * compiled `dist/main.js --config`, as `npm start` runs it; `npm run build` first) in another, so
+ * the gateway's memory and CPU are its own; the benchmark itself is the clients.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -16,9 +16,9 @@ export interface Running {
 
 const TSX = ['--import', 'tsx'];
 
-/** Starts a child and resolves with the first stdout line `match` accepts. */
-function start(args: string[], env: NodeJS.ProcessEnv, match: (line: string) => string | undefined): Promise<{ running: Running; value: string }> {
-  const child = spawn(process.execPath, [...TSX, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts a Node.js child (`args`: node's own flags and the script) and resolves with the first stdout line `match` accepts. */
+export function startNode(args: string[], env: NodeJS.ProcessEnv, match: (line: string) => string | undefined): Promise<{ running: Running; value: string }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start in 60 s`)), 60_000);
@@ -43,27 +43,56 @@ function start(args: string[], env: NodeJS.ProcessEnv, match: (line: string) => 
   });
 }
 
+/** What the fleet child prints: the gateway configuration for it, the instant its fleet was generated at, and each simulator's URL. */
+export interface FleetLine {
+  config: Record<string, unknown>;
+  now: number;
+  simulators: string[];
+}
+
+/** The simulated fleet in a child (`args`: the simulator CLI's flags). */
+export async function startFleet(simulatorArgs: string[] = []): Promise<FleetLine & { stop(): Promise<void> }> {
+  const sims = await startNode([...TSX, 'bench/support/fleet.ts', ...simulatorArgs], {}, (line) => (line.startsWith('{') ? line : undefined));
+  return { ...(JSON.parse(sims.value) as FleetLine), stop: () => sims.running.stop() };
+}
+
+export interface GatewayProcess {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A gateway for `config` in a child: the compiled build (`runtime: 'node'`, the default, as `npm
+ * start`) or the TypeScript through tsx (`'tsx'`, as `npm run dev`); `nodeFlags` such as --cpu-prof.
+ */
+export async function startGateway(config: Record<string, unknown>, options: { runtime?: 'node' | 'tsx'; nodeFlags?: string[] } = {}): Promise<GatewayProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'backupql-bench-'));
+  const file = join(dir, 'config.yaml');
+  // YAML is a superset of JSON.
+  writeFileSync(file, JSON.stringify(config));
+  // As `npm start` and `npm run dev` run it (package.json): the compiled build with its heap limit, or tsx.
+  const script = options.runtime === 'tsx' ? [...TSX, 'src/main.ts'] : ['--max-old-space-size=256', 'dist/main.js'];
+  const gateway = await startNode(
+    [...(options.nodeFlags ?? []), ...script, '--config', file],
+    { PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
+    (line) => /(http:\/\/\S+\/graphql)/.exec(line)?.[1],
+  );
+  return { url: gateway.value, pid: gateway.running.child.pid!, stop: () => gateway.running.stop() };
+}
+
 /** The simulated fleet (`args`: the simulator CLI's flags) and the gateway configured for it. */
 export async function startFleetAndGateway(
   options: { simulatorArgs?: string[]; configure?: (config: Record<string, unknown>) => Record<string, unknown> } = {},
 ) {
-  const sims = await start(['bench/support/fleet.ts', ...(options.simulatorArgs ?? [])], {}, (line) => (line.startsWith('{') ? line : undefined));
-  const config = JSON.parse(sims.value) as Record<string, unknown>;
-  const dir = mkdtempSync(join(tmpdir(), 'backupql-bench-'));
-  const file = join(dir, 'config.yaml');
-  // YAML is a superset of JSON.
-  writeFileSync(file, JSON.stringify(options.configure ? options.configure(config) : config));
-  const gateway = await start(
-    ['src/main.ts', '--config', file],
-    { PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
-    (line) => /(http:\/\/\S+\/graphql)/.exec(line)?.[1],
-  );
+  const sims = await startFleet(options.simulatorArgs);
+  const gateway = await startGateway(options.configure ? options.configure(sims.config) : sims.config);
   return {
-    url: gateway.value,
-    gatewayPid: gateway.running.child.pid!,
+    url: gateway.url,
+    gatewayPid: gateway.pid,
     async stop() {
-      await gateway.running.stop();
-      await sims.running.stop();
+      await gateway.stop();
+      await sims.stop();
     },
   };
 }

@@ -51,8 +51,9 @@ export const sourceCommon = {
   maxConcurrency: z.number().int().min(1).max(256).default(32),
   /**
    * Calls a second to this source on average, and at once. Huawei documents no quota for the DCS
-   * and RDS APIs; its API gateway's default is 200 requests a second per API, so 100 a second per
-   * source (over every API it calls) with bursts of 200 stays under it. obshell documents none.
+   * and RDS control-plane APIs (throttled calls: 429 APIGW.0308); API Gateway's default for
+   * published APIs is 200 requests a second per API, so 100 a second per source (over every API
+   * it calls) with bursts of 200 stays under even that. obshell documents none.
    */
   rateLimit: z
     .object({
