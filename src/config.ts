@@ -12,85 +12,187 @@ import { authConfigSchema } from './graphql/auth.js';
 import { DEFAULT_LIMITS } from './graphql/limits.js';
 import { sourceConfigSchema } from './providers/index.js';
 
-const configSchema = z
+export const configSchema = z
   .object({
     server: z
       .object({
-        port: z.number().int().min(0).max(65535).optional(),
+        port: z.number().int().min(0).max(65535).optional().describe('The port to listen on; the PORT environment variable overrides it; absent: 4000.'),
         /** Serve GraphiQL at the endpoint for browsers. Default true. */
-        graphiql: z.boolean().default(true),
+        graphiql: z.boolean().default(true).describe('Serve GraphiQL at the endpoint for browsers.'),
         /**
          * Browser origins allowed to call the API (CORS). Absent: any origin without `auth`, none
          * (same origin only) with it.
          */
         cors: z
           .object({
-            origins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], no path')).min(1),
+            origins: z
+              .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], no path'))
+              .min(1)
+              .describe('The allowed origins, each `scheme://host[:port]` without a path.'),
             /** Let browsers send cookies and Authorization with cross-origin requests. */
-            credentials: z.boolean().default(false),
+            credentials: z.boolean().default(false).describe('Let browsers send cookies and Authorization with cross-origin requests.'),
           })
           .strict()
-          .optional(),
+          .optional()
+          .describe('Browser origins allowed to call the API (CORS). Absent: any origin without `auth`, none (same origin only) with it.'),
         /** Refuse "simple" requests (GET, form posts) without a custom header: cross-site requests cannot forge them. Default true. */
-        csrfPrevention: z.boolean().default(true),
+        csrfPrevention: z
+          .boolean()
+          .default(true)
+          .describe('Refuse "simple" requests (GET, form posts) without a custom header: cross-site requests cannot forge them.'),
         /** Accept persisted operations (sha256 → document, the format of graphql-codegen's persisted documents). */
         persistedOperations: z
           .object({
             /** A JSON file: `{ "<sha256 hex>": "<document>", … }` (keys may be written `sha256:<hex>`). */
-            file: z.string().min(1),
+            file: z
+              .string()
+              .min(1)
+              .describe('A JSON file: `{ "<sha256 hex>": "<document>", … }` (keys may be written `sha256:<hex>`); relative: to the configuration file.'),
             /** Refuse every other operation (FORBIDDEN). Default true. */
-            only: z.boolean().default(true),
+            only: z.boolean().default(true).describe('Refuse every other operation (FORBIDDEN).'),
           })
           .strict()
-          .optional(),
+          .optional()
+          .describe("Accept persisted operations (sha256 → document, the format of graphql-codegen's persisted documents)."),
       })
       .strict()
-      .default({ graphiql: true, csrfPrevention: true }),
+      .default({ graphiql: true, csrfPrevention: true })
+      .describe('The HTTP server.'),
     /** Client authentication (absent: the API is open, as in demo mode). */
-    auth: authConfigSchema.optional(),
+    auth: authConfigSchema.optional().describe('Client authentication (absent: the API is open, as in demo mode).'),
     /** The fleet-wide views. */
     fleet: z
       .object({
         /** The window of `backupTasks` without `since`, days. */
-        defaultWindowDays: z.number().positive().max(3660).default(DEFAULT_FLEET_SETTINGS.defaultWindowDays),
+        defaultWindowDays: z
+          .number()
+          .positive()
+          .max(3660)
+          .default(DEFAULT_FLEET_SETTINGS.defaultWindowDays)
+          .describe('The window of `backupTasks` without `since`, days.'),
         /** How long one operation may take, upstream calls and their retries included, ms. */
-        operationTimeoutMs: z.number().int().min(100).max(600_000).default(DEFAULT_FLEET_SETTINGS.operationTimeoutMs),
+        operationTimeoutMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(600_000)
+          .default(DEFAULT_FLEET_SETTINGS.operationTimeoutMs)
+          .describe('How long one operation may take, upstream calls and their retries included, ms.'),
         /** Upstream calls one operation may make before it fails with BUDGET_EXCEEDED. */
-        callBudget: z.number().int().min(1).max(1_000_000).default(DEFAULT_FLEET_SETTINGS.callBudget),
+        callBudget: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .default(DEFAULT_FLEET_SETTINGS.callBudget)
+          .describe('Upstream calls one operation may make before it fails with BUDGET_EXCEEDED.'),
         /** Most IDs one `nodes(ids:)` may ask for. */
-        maxNodeIds: z.number().int().min(1).max(10_000).default(DEFAULT_FLEET_SETTINGS.maxNodeIds),
+        maxNodeIds: z.number().int().min(1).max(10_000).default(DEFAULT_FLEET_SETTINGS.maxNodeIds).describe('Most IDs one `nodes(ids:)` may ask for.'),
       })
       .strict()
-      .default(DEFAULT_FLEET_SETTINGS),
+      .default(DEFAULT_FLEET_SETTINGS)
+      .describe('The fleet-wide views.'),
     /** What one request may ask (refused with QUERY_TOO_COMPLEX before any upstream call). */
     limits: z
       .object({
-        maxDepth: z.number().int().min(1).max(100).default(DEFAULT_LIMITS.maxDepth),
-        maxAliases: z.number().int().min(1).max(10_000).default(DEFAULT_LIMITS.maxAliases),
-        maxTokens: z.number().int().min(10).max(1_000_000).default(DEFAULT_LIMITS.maxTokens),
-        maxDirectives: z.number().int().min(1).max(10_000).default(DEFAULT_LIMITS.maxDirectives),
-        maxCost: z.number().int().min(1).max(100_000_000).default(DEFAULT_LIMITS.maxCost),
+        maxDepth: z.number().int().min(1).max(100).default(DEFAULT_LIMITS.maxDepth).describe('Deepest nesting of selections an operation may have.'),
+        maxAliases: z.number().int().min(1).max(10_000).default(DEFAULT_LIMITS.maxAliases).describe('Most aliases in one operation.'),
+        maxTokens: z
+          .number()
+          .int()
+          .min(10)
+          .max(1_000_000)
+          .default(DEFAULT_LIMITS.maxTokens)
+          .describe('Most tokens in one document, as the GraphQL parser counts them.'),
+        maxDirectives: z.number().int().min(1).max(10_000).default(DEFAULT_LIMITS.maxDirectives).describe('Most directives in one operation.'),
+        maxCost: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000_000)
+          .default(DEFAULT_LIMITS.maxCost)
+          .describe('Items the connections of one operation may return, multiplied along each path.'),
         maxBodyBytes: z
           .number()
           .int()
           .min(1024)
           .max(100 * 1024 * 1024)
-          .default(DEFAULT_LIMITS.maxBodyBytes),
-        maxBatch: z.number().int().min(1).max(1000).default(DEFAULT_LIMITS.maxBatch),
+          .default(DEFAULT_LIMITS.maxBodyBytes)
+          .describe('Largest request body, bytes.'),
+        maxBatch: z.number().int().min(1).max(1000).default(DEFAULT_LIMITS.maxBatch).describe('Most operations in one batched request.'),
       })
       .strict()
-      .default(DEFAULT_LIMITS),
-    /** The short-lived cache of upstream pages (successful reads), in process memory. */
+      .default(DEFAULT_LIMITS)
+      .describe('What one request may ask (refused with QUERY_TOO_COMPLEX before any upstream call).'),
+    /** The short-lived cache of upstream pages (successful reads), in process memory or, shared by the replicas, in Redis. */
     cache: z
       .object({
         /** How long a page is served again; 0 turns the cache off. */
-        ttlSeconds: z.number().min(0).max(86_400).default(30),
-        /** Upper bound on the memory the cached pages take. */
-        maxMegabytes: z.number().positive().max(65_536).default(64),
+        ttlSeconds: z.number().min(0).max(86_400).default(30).describe('How long a page is served again, seconds; 0 turns the cache off.'),
+        /** Upper bound on the memory the cached pages take (in process; with Redis, its local layer takes at most 8 MiB of it). */
+        maxMegabytes: z
+          .number()
+          .positive()
+          .max(65_536)
+          .default(64)
+          .describe('Upper bound on the memory the cached pages take, MB (in process; with Redis, its local layer takes at most 8 MiB of it).'),
+        /** Keep the pages in Redis instead (core/redis-cache.ts); while it is unreachable nothing is cached. */
+        redis: z
+          .object({
+            /** `redis://[:password@]host[:port][/db]`, or `rediss://` for TLS. */
+            url: z
+              .string()
+              .refine(isRedisUrl, 'must be a redis:// or rediss:// URL')
+              .describe('`redis://[:password@]host[:port][/db]`, or `rediss://` for TLS.'),
+            /** Prepended to every key (`<prefix>page:<sha256>`). */
+            keyPrefix: z.string().max(100).default('backupql:').describe('Prepended to every key (`<prefix>page:<sha256>`).'),
+          })
+          .strict()
+          .optional()
+          .describe('Keep the pages in Redis, shared by the replicas; while it is unreachable nothing is cached and queries go on.'),
       })
       .strict()
-      .default({ ttlSeconds: 30, maxMegabytes: 64 }),
-    sources: z.array(sourceConfigSchema).min(1, 'must list at least one source'),
+      .default({ ttlSeconds: 30, maxMegabytes: 64 })
+      .describe('The short-lived cache of upstream pages (successful reads), in process memory or, shared by the replicas, in Redis.'),
+    /** `/metrics`, `/health`, `/readiness` and the background collector of backup state. */
+    operations: z
+      .object({
+        metrics: z.boolean().default(true).describe('Serve Prometheus metrics at `/metrics`.'),
+        collectorIntervalSeconds: z
+          .number()
+          .min(0)
+          .max(86_400)
+          .default(300)
+          .describe('How often the backup state (last success, coverage state, size) is read for `/metrics`, seconds; 0 turns the collector off.'),
+        readinessCacheSeconds: z
+          .number()
+          .min(0)
+          .max(3_600)
+          .default(5)
+          .describe('How long a `/readiness` report is served again before the sources are probed anew, seconds.'),
+        probeTimeoutMs: z.number().int().min(100).max(60_000).default(5_000).describe("How long one source's readiness probe may take, ms."),
+      })
+      .strict()
+      .default({ metrics: true, collectorIntervalSeconds: 300, readinessCacheSeconds: 5, probeTimeoutMs: 5_000 })
+      .describe('`/metrics`, `/readiness` and the background collector of backup state (`/health` is always served).'),
+    /** OpenTelemetry traces of operations and upstream calls, sent over OTLP/HTTP. Off by default. */
+    tracing: z
+      .object({
+        enabled: z.boolean().default(false).describe('Send traces: one span per GraphQL operation, one per upstream attempt below it.'),
+        endpoint: z
+          .string()
+          .url()
+          .optional()
+          .describe("The OTLP/HTTP traces endpoint (default: the SDK's, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or http://localhost:4318/v1/traces)."),
+        serviceName: z.string().min(1).max(100).default('backupql').describe('`service.name` of the spans.'),
+      })
+      .strict()
+      .default({ enabled: false, serviceName: 'backupql' })
+      .describe('OpenTelemetry tracing of operations and upstream calls. Off by default.'),
+    sources: z
+      .array(sourceConfigSchema)
+      .min(1, 'must list at least one source')
+      .describe('The upstreams to read, at least one; `provider:` picks the keys of each.'),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -106,6 +208,15 @@ const configSchema = z
       });
     });
   });
+
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.infer<typeof configSchema>;
 /** A configuration as written (defaults not yet filled in), e.g. by the simulators' `config()`. */

@@ -6,18 +6,25 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createYoga, type CORSOptions, type GraphiQLOptions, type GraphiQLOptionsOrFactory, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { checkConfig, type Config, type ConfigInput } from './config.js';
 import { MemoryPageCache } from './core/cache.js';
+import { RedisPageCache } from './core/redis-cache.js';
 import { Fleet } from './fleet/fleet.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { Authenticator, OPEN_ACCESS, useAuth, useRoles, type Principal } from './graphql/auth.js';
-import { createContext, type GraphQLContext } from './graphql/context.js';
+import { createContext, requestIdOf, type GraphQLContext } from './graphql/context.js';
 import { maskError, usePartialErrors, yogaLogger } from './graphql/errors.js';
 import { exampleTabs } from './graphql/examples.js';
 import { bodyRefusal, useArmor, useBodyLimit, useQueryCost, useRequestErrors } from './graphql/limits.js';
 import { loadPersistedOperations, usePersisted } from './graphql/persisted.js';
 import { buildSchema } from './graphql/schema.js';
+import { BackupStateCollector } from './ops/collector.js';
+import { Metrics } from './ops/metrics.js';
+import { useOperationMetrics, useOpsEndpoints, useRequestId } from './ops/plugin.js';
+import { Readiness } from './ops/readiness.js';
+import { Tracing, useTracing } from './ops/tracing.js';
 import { createIdCodec, createSources, FILTERABLE_ID_TYPES } from './providers/index.js';
 
 export interface GatewayOptions {
@@ -27,6 +34,8 @@ export interface GatewayOptions {
   graphiqlTitle?: string;
   /** An instance with many backups for the paging example (demo mode knows one). */
   exampleInstanceId?: string;
+  /** Where spans go when `tracing.enabled` (tests: an in-memory exporter); default OTLP/HTTP. */
+  traceExporter?: SpanExporter;
 }
 
 export interface Gateway {
@@ -34,6 +43,10 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
   fleet: Fleet;
   config: Config;
+  /** The Prometheus registry's owner (null when `operations.metrics` is off). */
+  metrics: Metrics | null;
+  /** The background pass that turns the backup state into metrics (null when off). */
+  collector: BackupStateCollector | null;
   /** Starts an HTTP server on the port (0: ephemeral); returns the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -44,8 +57,29 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
   const config = checkConfig(input);
   const clock = options.clock ?? systemClock;
   const cacheTtlMs = config.cache.ttlSeconds * 1000;
-  const cache = cacheTtlMs > 0 ? new MemoryPageCache({ clock, maxBytes: config.cache.maxMegabytes * 1024 * 1024 }) : null;
-  const sources = createSources(config.sources, { clock, cache, cacheTtlMs });
+  const { redis, maxMegabytes } = config.cache;
+  let sources: ReturnType<typeof createSources> = [];
+  const metrics = config.operations.metrics ? new Metrics(() => sources) : null;
+  // Hits and misses are counted by the upstream path (whichever the cache); Redis adds its failures.
+  const cache =
+    cacheTtlMs <= 0
+      ? null
+      : redis
+        ? new RedisPageCache({
+            url: redis.url,
+            keyPrefix: redis.keyPrefix,
+            localMaxBytes: Math.min(8, maxMegabytes) * 1024 * 1024,
+            ...(metrics ? { onError: (op: 'get' | 'set') => metrics.redisErrors.inc({ op }) } : {}),
+          })
+        : new MemoryPageCache({ clock, maxBytes: maxMegabytes * 1024 * 1024 });
+  const tracing = config.tracing.enabled ? new Tracing(config.tracing, options.traceExporter) : null;
+  sources = createSources(config.sources, {
+    clock,
+    cache,
+    cacheTtlMs,
+    ...(metrics ? { observer: metrics } : {}),
+    ...(tracing ? { tracer: tracing.tracer } : {}),
+  });
   const fleet = new Fleet(sources, createIdCodec(), config.fleet, clock, FILTERABLE_ID_TYPES);
   const graphiql: GraphiQLOptionsOrFactory<Record<string, never>> =
     config.server.graphiql === false
@@ -57,6 +91,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
   const endpoint = '/graphql';
   const authenticator = new Authenticator(config.auth, clock);
   const principals = new WeakMap<Request, Principal>();
+  const requestIds = new WeakMap<Request, string>();
   const persisted = config.server.persistedOperations;
   const access: Plugin[] = [
     useAuth(authenticator, principals, endpoint),
@@ -64,10 +99,18 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     ...(persisted ? usePersisted(loadPersistedOperations(persisted.file), persisted.only) : []),
     useRoles((context) => (context as GraphQLContext).principal),
   ];
+  if (metrics) fleet.batchObserver = (loader, size) => metrics.batch(loader, size);
+  const schema = buildSchema();
+  const readiness = new Readiness(fleet, { cacheMs: config.operations.readinessCacheSeconds * 1000, timeoutMs: config.operations.probeTimeoutMs });
+  const collector = metrics && config.operations.collectorIntervalSeconds > 0 ? new BackupStateCollector(schema, fleet, metrics) : null;
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
-    schema: buildSchema(),
+    schema,
     graphqlEndpoint: endpoint,
-    context: ({ request }) => createContext(fleet, principals.get(request) ?? (authenticator.enabled ? DENIED : OPEN_ACCESS), request.signal),
+    context: ({ request }) => {
+      const context = createContext(fleet, principals.get(request) ?? (authenticator.enabled ? DENIED : OPEN_ACCESS), request.signal, requestIdOf(request));
+      requestIds.set(request, context.op.requestId);
+      return context;
+    },
     cors: corsOptions(config),
     graphiql,
     renderGraphiQL,
@@ -77,6 +120,10 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     landingPage: false,
     batching: { limit: config.limits.maxBatch },
     plugins: [
+      useOpsEndpoints({ metrics, readiness }),
+      useRequestId(requestIds),
+      ...(tracing ? [useTracing(tracing.tracer)] : []),
+      ...(metrics ? [useOperationMetrics(metrics)] : []),
       useBodyLimit(config.limits),
       useRequestErrors(config.limits),
       ...access,
@@ -92,7 +139,11 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     yoga,
     fleet,
     config,
+    metrics,
+    collector,
     async listen(port, host) {
+      // The backup-state collector runs while the gateway serves.
+      collector?.start(config.operations.collectorIntervalSeconds * 1000);
       server = createServer((req, res) => {
         // Bodies must say how long they are, and be no longer than the limit: refused before they are read.
         const refusal = bodyRefusal(req.method, req.headers['content-length'], req.headers['transfer-encoding'], config.limits);
@@ -117,7 +168,10 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
+      collector?.stop();
       await fleet.close();
+      await tracing?.shutdown();
+      if (cache instanceof RedisPageCache) await cache.close();
     },
   };
 }

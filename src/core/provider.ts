@@ -15,7 +15,8 @@ import type { IdLayout, NodeRef } from './ids.js';
 import type { BackupCommon, BackupStatus, NodeLike } from './models.js';
 import type { MsRange } from './time-range.js';
 import type { RateSettings } from './rate.js';
-import type { BreakerSettings, RetrySettings } from './upstream.js';
+import type { Span, Tracer } from '@opentelemetry/api';
+import type { BreakerSettings, RetrySettings, UpstreamObserver } from './upstream.js';
 
 /** Which of a source's provider kinds an operation wants (`null`: all). */
 export type KindFilter = readonly ProviderKind[] | null;
@@ -44,6 +45,10 @@ export interface SourceEnv {
   /** The process's page cache (null: off), and how long a page is served. */
   cache: PageCache | null;
   cacheTtlMs: number;
+  /** Told of each upstream attempt, retry and cache look-up (metrics). */
+  observer?: UpstreamObserver;
+  /** Traces each upstream attempt (tracing on). */
+  tracer?: Tracer;
 }
 
 /** What a session's calls are charged to: one GraphQL operation. */
@@ -56,6 +61,12 @@ export interface OperationScope {
   readonly signal: AbortSignal;
   /** `performance.now()` by which every upstream call of the operation must be done. */
   readonly deadline: number;
+  /** The operation's request ID (16 hex digits, or the client's `X-Request-Id`). */
+  readonly requestId: string;
+  /** The operation's trace span, when tracing is on: the parent of its upstream spans. */
+  span?: Span | undefined;
+  /** Hears the size of each batch of a DataLoader that batches (metrics). */
+  batch?(loader: string, size: number): void;
 }
 
 /** A protected object: an OceanBase user tenant, a DCS or an RDS instance. */
@@ -132,6 +143,13 @@ export interface SourceRuntime {
   /** The provider kinds this source serves (`['OCEANBASE']`, `['DCS', 'RDS']`). */
   readonly kinds: readonly ProviderKind[];
   session(op: OperationScope): SourceSession;
+  /** The circuit breaker's state of its upstream path (metrics). */
+  circuit(): 'closed' | 'half-open' | 'open';
+  /**
+   * One cheap authenticated read that says whether the source answers and accepts the
+   * credentials (readiness); throws the upstream's error when not.
+   */
+  probe(op: OperationScope): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -21,34 +21,66 @@ export const httpUrl = z.string().refine((value) => {
 
 /** Fields of every source; spread into each module's `z.object({...})`. */
 export const sourceCommon = {
-  name: sourceName,
+  name: sourceName.describe('Unique name of the source, [a-z0-9-]+ (at most 63 characters); part of every ID from this source.'),
   /** Deadline of each upstream call, ms (the operation's own deadline may cut it shorter). */
-  timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(300_000)
+    .default(10_000)
+    .describe("Deadline of each upstream call, ms (the operation's own deadline may cut it shorter)."),
   /** Deadline for opening a connection, ms. */
-  connectTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+  connectTimeoutMs: z.number().int().min(100).max(60_000).default(5_000).describe('Deadline for opening a connection, ms.'),
   /** Retries of idempotent reads on network failures, 429, 502, 503 and 504. */
   retry: z
     .object({
-      maxRetries: z.number().int().min(0).max(10).default(DEFAULT_RETRY.maxRetries),
-      initialDelayMs: z.number().int().min(1).max(60_000).default(DEFAULT_RETRY.initialDelayMs),
-      maxDelayMs: z.number().int().min(1).max(300_000).default(DEFAULT_RETRY.maxDelayMs),
-      maxTotalMs: z.number().int().min(0).max(600_000).default(DEFAULT_RETRY.maxTotalMs),
+      maxRetries: z.number().int().min(0).max(10).default(DEFAULT_RETRY.maxRetries).describe('Retries after the first attempt (0: none).'),
+      initialDelayMs: z
+        .number()
+        .int()
+        .min(1)
+        .max(60_000)
+        .default(DEFAULT_RETRY.initialDelayMs)
+        .describe("The first backoff's upper bound, ms; each next one doubles, up to `maxDelayMs` (full jitter below it)."),
+      maxDelayMs: z.number().int().min(1).max(300_000).default(DEFAULT_RETRY.maxDelayMs).describe('The longest any one backoff may be, ms.'),
+      maxTotalMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(600_000)
+        .default(DEFAULT_RETRY.maxTotalMs)
+        .describe('No retry starts later than this after the first attempt, ms.'),
     })
     .strict()
-    .default(DEFAULT_RETRY),
+    .default(DEFAULT_RETRY)
+    .describe('Retries of idempotent reads on network failures, 429, 502, 503 and 504.'),
   /** The circuit breaker of this source. */
   circuitBreaker: z
     .object({
-      consecutiveFailures: z.number().int().min(1).max(1000).default(DEFAULT_BREAKER.consecutiveFailures),
-      halfOpenAfterMs: z.number().int().min(100).max(3_600_000).default(DEFAULT_BREAKER.halfOpenAfterMs),
+      consecutiveFailures: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(DEFAULT_BREAKER.consecutiveFailures)
+        .describe('Consecutive failed calls (network failures, 5xx) that open the circuit.'),
+      halfOpenAfterMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(3_600_000)
+        .default(DEFAULT_BREAKER.halfOpenAfterMs)
+        .describe('How long an open circuit refuses calls before one probe is let through, ms.'),
     })
     .strict()
-    .default(DEFAULT_BREAKER),
+    .default(DEFAULT_BREAKER)
+    .describe('The circuit breaker of this source.'),
   /**
    * Most upstream calls in flight at once to this source. 32: a dashboard query over a project's
    * instances goes out in one round (each instance's read is independent).
    */
-  maxConcurrency: z.number().int().min(1).max(256).default(32),
+  maxConcurrency: z.number().int().min(1).max(256).default(32).describe('Most upstream calls in flight at once to this source.'),
   /**
    * Calls a second to this source on average, and at once. Huawei documents no quota for the DCS
    * and RDS control-plane APIs (throttled calls: 429 APIGW.0308); API Gateway's default for
@@ -57,11 +89,17 @@ export const sourceCommon = {
    */
   rateLimit: z
     .object({
-      perSecond: z.number().positive().max(100_000).default(DEFAULT_RATE.perSecond),
-      burst: z.number().int().min(1).max(100_000).default(DEFAULT_RATE.burst),
+      perSecond: z.number().positive().max(100_000).default(DEFAULT_RATE.perSecond).describe('Calls a second to this source on average.'),
+      burst: z.number().int().min(1).max(100_000).default(DEFAULT_RATE.burst).describe('Calls that may go out to this source at once.'),
     })
     .strict()
-    .default(DEFAULT_RATE),
+    .default(DEFAULT_RATE)
+    .describe('Calls a second to this source on average, and at once (a token bucket per source).'),
   /** Recovery point objective for `backupCoverage`: a target without a success this recent is not OK. */
-  rpoHours: z.number().positive().max(87_600).default(24),
+  rpoHours: z
+    .number()
+    .positive()
+    .max(87_600)
+    .default(24)
+    .describe('Recovery point objective for `backupCoverage`, hours: a target without a success this recent is not OK.'),
 };

@@ -19,12 +19,19 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import { abortedBy, HttpTransport, TransportError, type HttpRequest, type HttpResponse, type SendOptions } from '../lib/http.js';
 import type { CallBudget } from './budget.js';
 import type { PageCache } from './cache.js';
+import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { TokenBucket, type RateSettings } from './rate.js';
 import type { SourceConfigBase, SourceEnv } from './provider.js';
 
 /** What an upstream call is made on behalf of: one GraphQL operation (or a background job). */
 export interface CallScope extends SendOptions {
   budget?: CallBudget;
+  /** Read upstream whatever the page cache holds (readiness probes; later, live reads). */
+  fresh?: boolean;
+  /** The operation's request ID, for the upstreams that take a trace header (obshell's X-OBSHELL-Trace-ID). */
+  requestId?: string;
+  /** The operation's span (tracing on): each attempt is a child span. */
+  readonly span?: Span | undefined;
 }
 
 /** Sends one request upstream. The clients depend on this, not on a transport. */
@@ -72,10 +79,22 @@ export interface UpstreamOptions {
   retry?: RetrySettings;
   breaker?: BreakerSettings;
   rate?: RateSettings;
-  /** Told of each retry (metrics). */
-  onRetry?: (route: string) => void;
+  /** The configured provider (`oceanbase`, `huaweicloud`): a label of what the observer is told. */
+  provider?: string;
+  /** Told of every attempt, retry and cache look-up (metrics). */
+  observer?: UpstreamObserver;
+  /** Traces every attempt (tracing on). */
+  tracer?: Tracer;
   /** For `Retry-After` given as an HTTP date. Default: the system clock. */
   clock?: Clock;
+}
+
+/** What the metrics hear of a source's upstream path (src/ops/metrics.ts). */
+export interface UpstreamObserver {
+  /** One attempt on the wire: its HTTP status, or the failure (`timeout`, `refused`, `circuit-open`, …). */
+  request(source: string, provider: string, route: string, status: string, seconds: number): void;
+  retry(source: string, provider: string, route: string): void;
+  cache(result: 'hit' | 'miss'): void;
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -101,6 +120,9 @@ export function upstreamFor(config: SourceConfigBase, env: SourceEnv, credential
     breaker: config.circuitBreaker,
     rate: config.rateLimit,
     clock: env.clock,
+    provider: config.provider,
+    ...(env.observer ? { observer: env.observer } : {}),
+    ...(env.tracer ? { tracer: env.tracer } : {}),
   });
 }
 
@@ -130,10 +152,11 @@ export class Upstream implements UpstreamSender {
 
   async send(req: UpstreamRequest, scope?: CallScope): Promise<HttpResponse> {
     const { cache, cacheTtlMs = 0 } = this.options;
-    const key = cache && cacheTtlMs > 0 && req.cacheable && req.method === 'GET' ? this.cacheKey(req) : undefined;
+    const key = cache && cacheTtlMs > 0 && req.cacheable && req.method === 'GET' && !scope?.fresh ? this.cacheKey(req) : undefined;
     if (key === undefined) return this.call(req, scope);
 
     const cached = await cache!.get(key);
+    this.options.observer?.cache(cached ? 'hit' : 'miss');
     if (cached) return cached;
     const pending = this.inFlight.get(key);
     if (pending) return pending;
@@ -175,16 +198,35 @@ export class Upstream implements UpstreamSender {
       }),
       { maxAttempts: idempotent ? settings.maxRetries : 0, backoff: new DelegateBackoff(() => nextDelay) },
     );
-    policy.onRetry(() => this.options.onRetry?.(route));
+    const { observer, source, provider = 'unknown' } = this.options;
+    policy.onRetry(() => observer?.retry(source, provider, route));
     return policy.execute(async () => {
       attempt++;
       if (scope?.signal?.aborted) throw abortedBy(scope.signal);
       try {
         await this.bucket.take(scope?.signal, scope?.deadline);
         // The transport signs each attempt as it goes out (`authorize`): a retry carries fresh timestamps.
-        const res = await this.breaker.execute(() => {
+        const res = await this.breaker.execute(async () => {
           scope?.budget?.charge(route);
-          return this.options.transport.send(req, scope);
+          const sent = performance.now();
+          const span = this.options.tracer
+            ? startUpstreamSpan(this.options.tracer, scope?.span, { source, provider, route, method: req.method, host: req.url.host })
+            : undefined;
+          try {
+            const answer = await this.options.transport.send(req, scope);
+            observer?.request(source, provider, route, String(answer.status), (performance.now() - sent) / 1000);
+            span?.setAttribute('http.response.status_code', answer.status);
+            if (answer.status >= 400) span?.setStatus({ code: SpanStatusCode.ERROR });
+            return answer;
+          } catch (error) {
+            const failure = error instanceof TransportError ? error.failure : 'other';
+            observer?.request(source, provider, route, failure, (performance.now() - sent) / 1000);
+            span?.setAttribute('error.type', failure);
+            span?.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+            throw error;
+          } finally {
+            span?.end();
+          }
         });
         return { ...res, attempts: attempt };
       } catch (error) {
@@ -215,6 +257,34 @@ export class Upstream implements UpstreamSender {
   close(): Promise<void> {
     return this.options.transport.close();
   }
+}
+
+/** A child of `parent` (the operation's span) for one upstream attempt. */
+function startUpstreamSpan(
+  tracer: Tracer,
+  parent: Span | undefined,
+  attributes: { source: string; provider: string; route: string; method: string; host: string },
+): Span {
+  const ctx = parent ? trace.setSpan(otelContext.active(), parent) : otelContext.active();
+  return tracer.startSpan(
+    attributes.route,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': attributes.method,
+        'server.address': attributes.host,
+        'backupql.source': attributes.source,
+        'backupql.provider': attributes.provider,
+        'backupql.route': attributes.route,
+      },
+    },
+    ctx,
+  );
+}
+
+/** The scope of a source-wide read outside any GraphQL operation (a probe): its own signal and deadline. */
+export function probeScope(op: { signal: AbortSignal; deadline: number; requestId: string }): CallScope {
+  return { signal: op.signal, deadline: op.deadline, fresh: true, requestId: op.requestId };
 }
 
 /** `Retry-After` of an answer, in ms: delay-seconds, or an HTTP date read against `now`. */

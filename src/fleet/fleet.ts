@@ -3,6 +3,8 @@
  * provider: sources come from the provider modules through `SourceRuntime`, and everything the
  * fleet views need is asked through `SourceSession`.
  */
+import { randomBytes } from 'node:crypto';
+import type { Span } from '@opentelemetry/api';
 import { CallBudget } from '../core/budget.js';
 import { BadInputError, BudgetExceededError, type ProviderKind } from '../core/errors.js';
 import type { IdCodec } from '../core/ids.js';
@@ -55,8 +57,11 @@ export class Fleet {
    * A new operation; `signal`: the client's (aborted when it goes away); `visible`: the sources the
    * client may see (absent: all).
    */
-  operation(signal?: AbortSignal, visible?: readonly string[] | null): Operation {
-    return new Operation(this, signal, visible);
+  /** Hears each DataLoader batch's size (the gateway's metrics). */
+  batchObserver: ((loader: string, size: number) => void) | undefined;
+
+  operation(signal?: AbortSignal, visible?: readonly string[] | null, requestId?: string): Operation {
+    return new Operation(this, signal, visible, requestId);
   }
 
   remember(source: string, kind: ProviderKind, targets: Target[]): void {
@@ -79,6 +84,9 @@ export class Operation implements OperationScope {
   readonly budget: CallBudget;
   readonly signal: AbortSignal;
   readonly deadline: number;
+  /** Names the operation in logs, in the upstream calls that carry one (obshell's trace ID) and in the response. */
+  readonly requestId: string;
+  span: Span | undefined;
   private readonly sessions = new Map<string, SourceSession>();
   /** The sources this operation's client may see; null: all. Others do not exist for it. */
   private readonly visible: ReadonlySet<string> | null;
@@ -87,7 +95,9 @@ export class Operation implements OperationScope {
     readonly fleet: Fleet,
     clientSignal?: AbortSignal,
     visible?: readonly string[] | null,
+    requestId?: string,
   ) {
+    this.requestId = requestId ?? randomBytes(8).toString('hex');
     this.visible = visible ? new Set(visible) : null;
     this.clock = fleet.clock;
     this.now = fleet.clock.now();
@@ -96,6 +106,10 @@ export class Operation implements OperationScope {
     this.deadline = performance.now() + timeoutMs;
     const expiry = AbortSignal.timeout(timeoutMs);
     this.signal = clientSignal ? AbortSignal.any([clientSignal, expiry]) : expiry;
+  }
+
+  batch(loader: string, size: number): void {
+    this.fleet.batchObserver?.(loader, size);
   }
 
   /** A configured source this operation may see. */

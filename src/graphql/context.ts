@@ -13,8 +13,14 @@ export interface GraphQLContext {
 }
 
 /** `signal`: the request's, aborted when the client goes away. */
-export function createContext(fleet: Fleet, principal: Principal, signal?: AbortSignal): GraphQLContext {
-  return { principal, op: fleet.operation(signal, principal.sources), partialErrors: [] };
+export function createContext(fleet: Fleet, principal: Principal, signal?: AbortSignal, requestId?: string): GraphQLContext {
+  return { principal, op: fleet.operation(signal, principal.sources, requestId), partialErrors: [] };
+}
+
+/** A client's `X-Request-Id`, when it is one we can pass on and log (else the operation makes its own). */
+export function requestIdOf(request: Request): string | undefined {
+  const given = request.headers.get('x-request-id');
+  return given !== null && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : undefined;
 }
 
 /** The session of a source as its own module's class (for the module's resolvers). */

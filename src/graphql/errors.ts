@@ -61,7 +61,7 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
  * field's path.
  */
 export function reportPartialFailure(ctx: GraphQLContext, info: GraphQLResolveInfo, error: unknown): void {
-  logError(error);
+  logError(error, ctx.op.requestId);
   const mapped = known(error) ?? { message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   ctx.partialErrors.push(
     new GraphQLError(mapped.message, {
@@ -117,13 +117,14 @@ function withCode(error: GraphQLError): GraphQLError {
  * Logs a failure at the level it deserves: the caller's mistakes at debug, upstream failures at
  * warn with what identifies the call, anything else (our bugs) at error with its stack.
  */
-export function logError(error: unknown): void {
+export function logError(error: unknown, operationRequestId?: string): void {
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  const op = operationRequestId === undefined ? {} : { requestId: operationRequestId };
   if (original instanceof BadInputError) {
-    log.debug({ argumentName: original.argumentName }, original.message);
+    log.debug({ ...op, argumentName: original.argumentName }, original.message);
   } else if (original instanceof UpstreamError) {
     const { code, source, provider, operation, httpStatus, upstreamCode, requestId, traceId } = original;
-    log.warn({ upstream: { code, source, provider, operation, httpStatus, upstreamCode, requestId, traceId } }, original.message);
+    log.warn({ ...op, upstream: { code, source, provider, operation, httpStatus, upstreamCode, requestId, traceId } }, original.message);
   } else if (original instanceof GraphQLError) {
     log.debug({ code: original.extensions.code }, original.message);
   } else {

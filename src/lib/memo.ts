@@ -9,11 +9,17 @@ export function memo<K, V>(load: (key: K) => Promise<V>): DataLoader<K, V, strin
   });
 }
 
-/** A DataLoader whose batch function sees every key asked for in one tick (for look-ups grouped by target). */
-export function batched<K, V>(loadAll: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V, string> {
-  return new DataLoader<K, V, string>((keys) => loadAll(keys).catch((error: unknown) => keys.map(() => toError(error))), {
-    cacheKeyFn: (key) => stableJson(key),
-  });
+/** A DataLoader whose batch function sees every key asked for in one tick (for look-ups grouped by target); `onBatch` hears each batch's size (metrics). */
+export function batched<K, V>(loadAll: (keys: readonly K[]) => Promise<(V | Error)[]>, onBatch?: (size: number) => void): DataLoader<K, V, string> {
+  return new DataLoader<K, V, string>(
+    (keys) => {
+      onBatch?.(keys.length);
+      return loadAll(keys).catch((error: unknown) => keys.map(() => toError(error)));
+    },
+    {
+      cacheKeyFn: (key) => stableJson(key),
+    },
+  );
 }
 
 export function toError(error: unknown): Error {

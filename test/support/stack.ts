@@ -2,6 +2,7 @@
  * The whole stack for GraphQL tests: the simulated fleet on loopback HTTP (real auth) and the
  * gateway in process, queried through `yoga.fetch`.
  */
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ExecutionResult } from 'graphql';
 import type { ConfigInput } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
@@ -42,13 +43,23 @@ export interface StackOptions {
   cache?: boolean;
   /** A generated fleet of this size instead of the demo fleet. */
   size?: FleetSize;
+  /** Where the gateway's spans go when the configuration turns tracing on. */
+  traceExporter?: SpanExporter;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const clock = options.clock ?? FIXED_CLOCK;
   const sims = await startFleetSimulators({ clock, ...(options.size ? { size: options.size } : {}) });
-  const base: ConfigInput = { ...sims.config({ credentials: options.credentials ?? 'aksk' }), cache: { ttlSeconds: options.cache ? 30 : 0 } };
-  const gateway = createGateway(options.configure ? options.configure(base) : base, { clock });
+  // The backup-state collector is off unless a test turns it on (it would add upstream calls to every count).
+  const base: ConfigInput = {
+    ...sims.config({ credentials: options.credentials ?? 'aksk' }),
+    cache: { ttlSeconds: options.cache ? 30 : 0 },
+    operations: { collectorIntervalSeconds: 0 },
+  };
+  const gateway = createGateway(options.configure ? options.configure(base) : base, {
+    clock,
+    ...(options.traceExporter ? { traceExporter: options.traceExporter } : {}),
+  });
   const servers = [...sims.obshell.map((s) => s.server), sims.huawei.server];
   return {
     sims,

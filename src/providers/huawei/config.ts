@@ -7,10 +7,10 @@ const CREDENTIALS_RULE = 'must hold exactly one of: accessKey and secretKey (AK/
 /** Exactly one way to authenticate: AK/SK (with an optional security token) or an IAM token. */
 const credentials = z
   .object({
-    accessKey: z.string().min(1).optional(),
-    secretKey: z.string().min(1).optional(),
-    securityToken: z.string().min(1).optional(),
-    token: z.string().min(1).optional(),
+    accessKey: z.string().min(1).optional().describe('Access key ID (AK) of an IAM user, for AK/SK request signing.'),
+    secretKey: z.string().min(1).optional().describe('Secret access key (SK) that goes with `accessKey`.'),
+    securityToken: z.string().min(1).optional().describe('Security token of temporary AK/SK credentials (with `accessKey` and `secretKey`).'),
+    token: z.string().min(1).optional().describe('An IAM token (`X-Subject-Token` of `POST /v3/auth/tokens`, sent as `X-Auth-Token`) instead of AK/SK.'),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -27,12 +27,18 @@ const credentials = z
 export const huaweiSourceConfig = z
   .object({
     ...sourceCommon,
-    provider: z.literal('huaweicloud'),
-    projectId: z.string().regex(/^[0-9a-f]{32}$/, 'must be a Huawei Cloud project ID (32 lower-case hex characters)'),
-    region: z.string().regex(/^[a-z]{2}-[a-z]+-\d+$/, 'must be a region name such as cn-north-4'),
-    dcsEndpoint: httpUrl.optional(),
-    rdsEndpoint: httpUrl.optional(),
-    credentials,
+    provider: z.literal('huaweicloud').describe('One Huawei Cloud project in one region: its DCS and RDS instances.'),
+    projectId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'must be a Huawei Cloud project ID (32 lower-case hex characters)')
+      .describe('The project ID (32 lower-case hex characters) of the project in `region`.'),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}-[a-z]+-\d+$/, 'must be a region name such as cn-north-4')
+      .describe('The region of the project, e.g. cn-north-4.'),
+    dcsEndpoint: httpUrl.optional().describe('The DCS API endpoint; absent: `https://dcs.<region>.myhuaweicloud.com`.'),
+    rdsEndpoint: httpUrl.optional().describe('The RDS API endpoint; absent: `https://rds.<region>.myhuaweicloud.com` (`.myhuaweicloud.eu` for eu-west-101).'),
+    credentials: credentials.describe(`How to authenticate: ${CREDENTIALS_RULE.replace(/^must hold /, '')}.`),
   })
   .strict();
 

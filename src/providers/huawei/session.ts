@@ -25,7 +25,7 @@ import {
   type TargetGroup,
 } from '../../core/provider.js';
 import { ceilSeconds, floorSeconds, keepMatching, OPEN_RANGE, type MsRange } from '../../core/time-range.js';
-import { upstreamFor, type CallScope, type Upstream } from '../../core/upstream.js';
+import { probeScope, upstreamFor, type CallScope, type Upstream } from '../../core/upstream.js';
 import { batched, memo, toError } from '../../lib/memo.js';
 import type { Segment } from '../../pagination/connection.js';
 import { arrayList, offsetLimitList, readAll, type OffsetList } from '../../pagination/lists.js';
@@ -81,6 +81,16 @@ export class HuaweiSource implements SourceRuntime {
     return new HuaweiSession(this, op);
   }
 
+  circuit(): 'closed' | 'half-open' | 'open' {
+    return this.upstream.circuit;
+  }
+
+  /** One instance of each service, read upstream: both endpoints answer and accept the credentials. */
+  async probe(op: OperationScope): Promise<void> {
+    const scope = probeScope(op);
+    await Promise.all([this.dcs.listInstances({ limit: 1 }, scope), this.rds.listInstances({ limit: 1 }, scope)]);
+  }
+
   close(): Promise<void> {
     return this.upstream.close();
   }
@@ -114,7 +124,15 @@ export class HuaweiSession implements SourceSession {
     private readonly op: OperationScope,
   ) {
     this.source = src.name;
-    const scope: CallScope = { budget: op.budget, signal: op.signal, deadline: op.deadline };
+    const scope: CallScope = {
+      budget: op.budget,
+      signal: op.signal,
+      deadline: op.deadline,
+      requestId: op.requestId,
+      get span() {
+        return op.span;
+      },
+    };
     this.scope = scope;
     const { dcs, rds } = src;
     // One list call per service per operation, whatever asks (lists, look-ups, a backup's instance).
@@ -168,7 +186,10 @@ export class HuaweiSession implements SourceSession {
         scope,
       ),
     );
-    this.nodes = batched((refs) => this.lookUp(refs));
+    this.nodes = batched(
+      (refs) => this.lookUp(refs),
+      (size) => op.batch?.('huaweicloud.nodes', size),
+    );
   }
 
   warm(wanted: ReadonlySet<string>): void {

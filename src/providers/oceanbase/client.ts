@@ -204,7 +204,8 @@ export class ObshellClient {
     const uri = url.pathname + url.search;
 
     for (let attempt = 1; ; attempt++) {
-      const traceId = randomBytes(8).toString('hex');
+      // The operation's request ID, when it has the form obshell gives its own (16 hex digits): one trace across the agent's log and ours.
+      const traceId = spec.scope?.requestId && /^[0-9a-f]{16}$/.test(spec.scope.requestId) ? spec.scope.requestId : randomBytes(8).toString('hex');
       const headers: Record<string, string> = { accept: 'application/json', 'x-obshell-trace-id': traceId };
       const key = spec.auth ? this.agentKey(spec.scope) : undefined;
       const publicKey = key ? await key : undefined;

@@ -5,13 +5,13 @@ import { httpUrl, sourceCommon } from '../../core/source-config.js';
 export const obSourceConfig = z
   .object({
     ...sourceCommon,
-    provider: z.literal('oceanbase'),
+    provider: z.literal('oceanbase').describe('An OceanBase cluster, read through its obshell agent.'),
     /** The obshell agent, e.g. http://10.0.0.1:2886. */
-    url: httpUrl,
+    url: httpUrl.describe('The obshell agent, e.g. http://10.0.0.1:2886 (http(s), no credentials, query or fragment).'),
     /** root@sys password; omit when the cluster has none. */
-    password: z.string().optional(),
+    password: z.string().optional().describe('root@sys password; omit when the cluster has none.'),
     /** The obshell agent password, for agents set up with one (sent in `X-OCS-Agent-Header` instead). */
-    agentPassword: z.string().min(1).optional(),
+    agentPassword: z.string().min(1).optional().describe('The obshell agent password, for agents set up with one (sent in `X-OCS-Agent-Header` instead).'),
   })
   .strict();
 

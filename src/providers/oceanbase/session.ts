@@ -25,7 +25,7 @@ import {
   type TargetGroup,
 } from '../../core/provider.js';
 import { keepMatching, OPEN_RANGE, type MsRange } from '../../core/time-range.js';
-import { upstreamFor, type Upstream } from '../../core/upstream.js';
+import { probeScope, upstreamFor, type CallScope, type Upstream } from '../../core/upstream.js';
 import type { Clock } from '../../lib/clock.js';
 import { log } from '../../lib/log.js';
 import { batched, memo, toError } from '../../lib/memo.js';
@@ -93,7 +93,7 @@ export class ObSource implements SourceRuntime {
   capabilities(op: OperationScope): Promise<AgentCapabilities> {
     const now = this.clock.now();
     if (!this.capabilitiesMemo || now - this.capabilitiesMemo.at > CAPABILITIES_TTL_MS) {
-      const value = this.client.info({ budget: op.budget, signal: op.signal, deadline: op.deadline }).then((info) => {
+      const value = this.client.info({ budget: op.budget, signal: op.signal, deadline: op.deadline, requestId: op.requestId }).then((info) => {
         const jobHistory = versionAtLeast(info.version, JOB_HISTORY_SINCE);
         if (!/^\d+(\.\d+)*$/.test(info.version))
           log.warn({ source: this.name, version: info.version }, 'obshell agent version not understood; reading it as one without job history');
@@ -107,6 +107,15 @@ export class ObSource implements SourceRuntime {
       this.capabilitiesMemo = memo;
     }
     return this.capabilitiesMemo.value;
+  }
+
+  circuit(): 'closed' | 'half-open' | 'open' {
+    return this.upstream.circuit;
+  }
+
+  /** The tenants' overview, read upstream: the agent answers and accepts the password. */
+  async probe(op: OperationScope): Promise<void> {
+    await this.client.tenantsOverview(probeScope(op));
   }
 
   close(): Promise<void> {
@@ -137,7 +146,15 @@ export class ObSession implements SourceSession {
     private readonly op: OperationScope,
   ) {
     this.source = src.name;
-    const scope = { budget: op.budget, signal: op.signal, deadline: op.deadline };
+    const scope: CallScope = {
+      budget: op.budget,
+      signal: op.signal,
+      deadline: op.deadline,
+      requestId: op.requestId,
+      get span() {
+        return op.span;
+      },
+    };
     const client = src.client;
     this.info = memo(() => client.info(scope));
     this.tenantsOverview = memo(() => client.tenantsOverview(scope));
@@ -156,7 +173,10 @@ export class ObSession implements SourceSession {
         scope,
       ),
     );
-    this.nodes = batched((refs) => this.lookUp(refs));
+    this.nodes = batched(
+      (refs) => this.lookUp(refs),
+      (size) => op.batch?.('oceanbase.nodes', size),
+    );
   }
 
   // ---- what the resolvers of the OceanBase types read ----------------------------------------------
