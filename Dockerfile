@@ -32,4 +32,9 @@ EXPOSE 4000
 # No curl in the slim image: Node's own fetch. /health is liveness only (no upstream call).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/main.js", "--config", "/etc/backupql/config.yaml"]
+# The program is the ENTRYPOINT, its arguments the CMD: the Kubernetes container's `args` replace
+# only the CMD (with the node image's own entrypoint, `args` starting with `-` would go to node).
+# The heap limit is `npm start`'s (package.json): V8's default would let garbage grow the process
+# far past deploy/kubernetes' 512Mi limit.
+ENTRYPOINT ["node", "--max-old-space-size=256", "dist/main.js"]
+CMD ["--config", "/etc/backupql/config.yaml"]

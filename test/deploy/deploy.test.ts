@@ -301,7 +301,7 @@ describe('Dockerfile', () => {
     expect(runtime.filter((i) => i.getKeyword() === 'EXPOSE').map((i) => i.getArgumentsContent())).toContain('4000');
   });
 
-  it('HEALTHCHECK asks /health with node itself, and CMD runs dist/main.js on the mounted config file', () => {
+  it('HEALTHCHECK asks /health with node itself; the ENTRYPOINT runs dist/main.js, the CMD gives it the mounted config file', () => {
     const checks = runtime.filter((i): i is Healthcheck => i instanceof Healthcheck);
     expect(checks).toHaveLength(1);
     const check = checks[0]!.getArgumentsContent() ?? '';
@@ -311,9 +311,17 @@ describe('Dockerfile', () => {
     const cmds = runtime.filter((i): i is Cmd => i instanceof Cmd);
     expect(cmds).toHaveLength(1);
     const cmd = JSON.parse(cmds[0]!.getArgumentsContent() ?? '') as string[];
-    expect(cmd.slice(0, 2)).toEqual(['node', 'dist/main.js']);
-    // The Kubernetes container overrides CMD's arguments with the same file.
-    expect(cmd.slice(2)).toEqual(container(gateway).args);
+    // The program is the ENTRYPOINT (node with npm start's heap limit, dist/main.js), so that the
+    // Kubernetes container's `args`, which replace the CMD only, stay arguments of the gateway.
+    const entrypoints = runtime.filter((i) => i.getKeyword() === 'ENTRYPOINT');
+    expect(entrypoints).toHaveLength(1);
+    const entry = JSON.parse(entrypoints[0]!.getArgumentsContent() ?? '') as string[];
+    expect(entry[0]).toBe('node');
+    expect(entry).toContain('--max-old-space-size=256');
+    expect(entry[entry.length - 1]).toBe('dist/main.js');
+    expect(cmd).toEqual(['--config', '/etc/backupql/config.yaml']);
+    // The Kubernetes container passes the same file.
+    expect(cmd).toEqual(container(gateway).args);
   });
 
   it('the runtime image holds dist/, schema/ beside it, production node_modules and package.json, all from the build stage', () => {
