@@ -285,6 +285,8 @@ export type DcsBackupConnection = {
   edges: Array<DcsBackupEdge>;
   /** The backups of this page, without cursors. */
   nodes: Array<DcsBackup>;
+  /** Numbered pages of the list at this page size. */
+  pageCursors: PageCursors;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
   /** How many backups the whole list holds. */
@@ -462,6 +464,8 @@ export type InstanceConnection = {
   edges: Array<InstanceEdge>;
   /** The instances of this page, without cursors. */
   nodes: Array<Instance>;
+  /** Numbered pages of the list at this page size. */
+  pageCursors: PageCursors;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
   /** How many instances the whole list holds. */
@@ -581,6 +585,8 @@ export type ObBackupJobConnection = {
   edges: Array<ObBackupJobEdge>;
   /** The jobs of this page, without cursors. */
   nodes: Array<ObBackupJob>;
+  /** Numbered pages of the list at this page size. */
+  pageCursors: PageCursors;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
   /** How many jobs the whole list holds. */
@@ -681,6 +687,8 @@ export type ObBackupTaskConnection = {
   edges: Array<ObBackupTaskEdge>;
   /** The tasks of this page, without cursors. */
   nodes: Array<ObBackupTask>;
+  /** Numbered pages of the list at this page size. */
+  pageCursors: PageCursors;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
   /** How many tasks the whole list holds. */
@@ -821,6 +829,8 @@ export type ObTenantConnection = {
   edges: Array<ObTenantEdge>;
   /** The tenants of this page, without cursors. */
   nodes: Array<ObTenant>;
+  /** Numbered pages of the list at this page size. */
+  pageCursors: PageCursors;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
   /** How many tenants the whole list holds. */
@@ -834,6 +844,34 @@ export type ObTenantEdge = {
   cursor: Scalars['String']['output'];
   /** The tenant. */
   node: ObTenant;
+};
+
+/** One numbered page of a connection: pass `cursor` as `after`, with the same `first`, to get it. */
+export type PageCursor = {
+  __typename?: 'PageCursor';
+  /** The cursor that page starts after (page 1's starts the list). */
+  cursor: Scalars['String']['output'];
+  /** Whether it is the page this request returned. */
+  isCurrent: Scalars['Boolean']['output'];
+  /** The page's number, from 1, at the page size of this request (`first`, else `last`). */
+  page: Scalars['Int']['output'];
+};
+
+/**
+ * Numbered pages for table UIs (the way artsy/metaphysics pages): up to five pages around the current
+ * one, the first and the last when they are not among them, and the previous. Computed from the list's
+ * length, which the connection reads anyway: no upstream call of its own.
+ */
+export type PageCursors = {
+  __typename?: 'PageCursors';
+  /** Up to five pages around the current one, in order. */
+  around: Array<PageCursor>;
+  /** Page 1, when it is not in `around`. */
+  first?: Maybe<PageCursor>;
+  /** The last page, when it is not in `around`. */
+  last?: Maybe<PageCursor>;
+  /** The page before the current one; `null` on page 1. */
+  previous?: Maybe<PageCursor>;
 };
 
 /** Where a page of a connection sits in the whole list. */
@@ -1024,6 +1062,8 @@ export type RdsBackupConnection = {
   edges: Array<RdsBackupEdge>;
   /** The backups of this page, without cursors. */
   nodes: Array<RdsBackup>;
+  /** Numbered pages of the list at this page size. */
+  pageCursors: PageCursors;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
   /** How many backups the whole list holds. */
@@ -1254,6 +1294,8 @@ export type TenantConnection = {
   edges: Array<TenantEdge>;
   /** The tenants of this page, without cursors. */
   nodes: Array<Tenant>;
+  /** Numbered pages of the list at this page size. */
+  pageCursors: PageCursors;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
   /** How many tenants the whole list holds. */
@@ -1444,6 +1486,8 @@ export type ResolversTypes = {
   ObTenant: ResolverTypeWrapper<ObTenantModel>;
   ObTenantConnection: ResolverTypeWrapper<ObTenantConnectionModel>;
   ObTenantEdge: ResolverTypeWrapper<ObTenantEdgeModel>;
+  PageCursor: ResolverTypeWrapper<PageCursor>;
+  PageCursors: ResolverTypeWrapper<PageCursors>;
   PageInfo: ResolverTypeWrapper<PageInfoModel>;
   Provider: Provider;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1510,6 +1554,8 @@ export type ResolversParentTypes = {
   ObTenant: ObTenantModel;
   ObTenantConnection: ObTenantConnectionModel;
   ObTenantEdge: ObTenantEdgeModel;
+  PageCursor: PageCursor;
+  PageCursors: PageCursors;
   PageInfo: PageInfoModel;
   Query: Record<PropertyKey, never>;
   RdsBackup: RdsBackupModel;
@@ -1629,6 +1675,7 @@ export type DcsBackupResolvers<ContextType = GraphQLContext, ParentType extends 
 export type DcsBackupConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DcsBackupConnection'] = ResolversParentTypes['DcsBackupConnection']> = {
   edges?: Resolver<Array<ResolversTypes['DcsBackupEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['DcsBackup']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -1711,6 +1758,7 @@ export type InstanceResolvers<ContextType = GraphQLContext, ParentType extends R
 export type InstanceConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InstanceConnection'] = ResolversParentTypes['InstanceConnection']> = {
   edges?: Resolver<Array<ResolversTypes['InstanceEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Instance']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -1769,6 +1817,7 @@ export type ObBackupJobResolvers<ContextType = GraphQLContext, ParentType extend
 export type ObBackupJobConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ObBackupJobConnection'] = ResolversParentTypes['ObBackupJobConnection']> = {
   edges?: Resolver<Array<ResolversTypes['ObBackupJobEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['ObBackupJob']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -1820,6 +1869,7 @@ export type ObBackupTaskResolvers<ContextType = GraphQLContext, ParentType exten
 export type ObBackupTaskConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ObBackupTaskConnection'] = ResolversParentTypes['ObBackupTaskConnection']> = {
   edges?: Resolver<Array<ResolversTypes['ObBackupTaskEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['ObBackupTask']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -1872,6 +1922,7 @@ export type ObTenantResolvers<ContextType = GraphQLContext, ParentType extends R
 export type ObTenantConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ObTenantConnection'] = ResolversParentTypes['ObTenantConnection']> = {
   edges?: Resolver<Array<ResolversTypes['ObTenantEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['ObTenant']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -1879,6 +1930,19 @@ export type ObTenantConnectionResolvers<ContextType = GraphQLContext, ParentType
 export type ObTenantEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ObTenantEdge'] = ResolversParentTypes['ObTenantEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['ObTenant'], ParentType, ContextType>;
+};
+
+export type PageCursorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageCursor'] = ResolversParentTypes['PageCursor']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  isCurrent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  page?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PageCursorsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageCursors'] = ResolversParentTypes['PageCursors']> = {
+  around?: Resolver<Array<ResolversTypes['PageCursor']>, ParentType, ContextType>;
+  first?: Resolver<Maybe<ResolversTypes['PageCursor']>, ParentType, ContextType>;
+  last?: Resolver<Maybe<ResolversTypes['PageCursor']>, ParentType, ContextType>;
+  previous?: Resolver<Maybe<ResolversTypes['PageCursor']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1924,6 +1988,7 @@ export type RdsBackupResolvers<ContextType = GraphQLContext, ParentType extends 
 export type RdsBackupConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RdsBackupConnection'] = ResolversParentTypes['RdsBackupConnection']> = {
   edges?: Resolver<Array<ResolversTypes['RdsBackupEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['RdsBackup']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -2037,6 +2102,7 @@ export type TenantResolvers<ContextType = GraphQLContext, ParentType extends Res
 export type TenantConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TenantConnection'] = ResolversParentTypes['TenantConnection']> = {
   edges?: Resolver<Array<ResolversTypes['TenantEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Tenant']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -2084,6 +2150,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ObTenant?: ObTenantResolvers<ContextType>;
   ObTenantConnection?: ObTenantConnectionResolvers<ContextType>;
   ObTenantEdge?: ObTenantEdgeResolvers<ContextType>;
+  PageCursor?: PageCursorResolvers<ContextType>;
+  PageCursors?: PageCursorsResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RdsBackup?: RdsBackupResolvers<ContextType>;

@@ -30,11 +30,28 @@ export interface Edge<T> {
   node: T;
 }
 
+export interface PageCursor {
+  cursor: string;
+  page: number;
+  isCurrent: boolean;
+}
+
+export interface PageCursors {
+  first: PageCursor | null;
+  last: PageCursor | null;
+  around: PageCursor[];
+  previous: PageCursor | null;
+}
+
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
   totalCount: number;
+  pageCursors: PageCursors;
 }
+
+/** Pages shown around the current one. */
+const AROUND = 5;
 
 export interface PaginateOptions {
   /** The list's key (see `listKey`), written into every cursor. */
@@ -131,12 +148,50 @@ export async function paginate<T>(request: PageRequest, segments: readonly Segme
   return {
     edges,
     totalCount,
+    pageCursors: pageCursors(options.list, segments, starts, totals, totalCount, size, lo),
     pageInfo: {
       hasPreviousPage: lo > 0,
       hasNextPage: hi < totalCount,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
+  };
+}
+
+/**
+ * Numbered pages at `size` a page (artsy/metaphysics' page cursors): page p starts after the item
+ * at index (p − 1) × size − 1 of the whole list, whose cursor is that item's (page 1's points just
+ * before the first segment's first item).
+ */
+function pageCursors(
+  list: string,
+  segments: readonly Segment<unknown>[],
+  starts: readonly number[],
+  totals: readonly number[],
+  totalCount: number,
+  size: number,
+  lo: number,
+): PageCursors {
+  if (size <= 0) return { first: null, last: null, around: [], previous: null };
+  const pages = Math.max(1, Math.ceil(totalCount / size));
+  const current = Math.min(pages, Math.floor(lo / size) + 1);
+  const cursorAfter = (index: number): string => {
+    if (index < 0) return encodeCursor(list, { segment: segments[0]?.key ?? '', offset: -1 });
+    for (let i = 0; i < segments.length; i++) {
+      if (index < starts[i]! + totals[i]!) return encodeCursor(list, { segment: segments[i]!.key, offset: index - starts[i]! });
+    }
+    return encodeCursor(list, { segment: segments.at(-1)?.key ?? '', offset: Math.max(0, totals.at(-1) ?? 0) - 1 });
+  };
+  const page = (p: number): PageCursor => ({ cursor: cursorAfter((p - 1) * size - 1), page: p, isCurrent: p === current });
+  const from = Math.max(1, Math.min(current - Math.floor(AROUND / 2), pages - AROUND + 1));
+  const to = Math.min(pages, from + AROUND - 1);
+  const around: PageCursor[] = [];
+  for (let p = from; p <= to; p++) around.push(page(p));
+  return {
+    first: from > 1 ? page(1) : null,
+    last: to < pages ? page(pages) : null,
+    around,
+    previous: current > 1 ? page(current - 1) : null,
   };
 }
 

@@ -45,7 +45,8 @@ export function decodeCursor(cursor: string, list: string, argumentName: string)
     typeof parsed[1] !== 'string' ||
     typeof parsed[2] !== 'string' ||
     !Number.isSafeInteger(parsed[3]) ||
-    (parsed[3] as number) < 0
+    // -1: just before a segment's first item (page 1's cursor, see pageCursors).
+    (parsed[3] as number) < -1
   ) {
     throw new BadInputError(`\`${argumentName}\` is not a valid cursor.`, argumentName);
   }
