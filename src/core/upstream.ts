@@ -21,7 +21,7 @@ import type { CallBudget } from './budget.js';
 import type { PageCache } from './cache.js';
 import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { TokenBucket, type RateSettings } from './rate.js';
-import type { SourceConfigBase, SourceEnv } from './provider.js';
+import type { OperationScope, SourceConfigBase, SourceEnv } from './provider.js';
 
 /** What an upstream call is made on behalf of: one GraphQL operation (or a background job). */
 export interface CallScope extends SendOptions {
@@ -280,6 +280,19 @@ function startUpstreamSpan(
     },
     ctx,
   );
+}
+
+/** The scope of an operation's upstream calls: its budget, signal, deadline, request ID and (read when each call starts) its span. */
+export function operationScope(op: OperationScope): CallScope {
+  return {
+    budget: op.budget,
+    signal: op.signal,
+    deadline: op.deadline,
+    requestId: op.requestId,
+    get span() {
+      return op.span;
+    },
+  };
 }
 
 /** The scope of a source-wide read outside any GraphQL operation (a probe): its own signal and deadline. */

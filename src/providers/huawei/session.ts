@@ -25,7 +25,7 @@ import {
   type TargetGroup,
 } from '../../core/provider.js';
 import { ceilSeconds, floorSeconds, keepMatching, OPEN_RANGE, type MsRange } from '../../core/time-range.js';
-import { probeScope, upstreamFor, type CallScope, type Upstream } from '../../core/upstream.js';
+import { operationScope, probeScope, upstreamFor, type CallScope, type Upstream } from '../../core/upstream.js';
 import { batched, memo, toError } from '../../lib/memo.js';
 import type { Segment } from '../../pagination/connection.js';
 import { arrayList, offsetLimitList, readAll, type OffsetList } from '../../pagination/lists.js';
@@ -124,15 +124,7 @@ export class HuaweiSession implements SourceSession {
     private readonly op: OperationScope,
   ) {
     this.source = src.name;
-    const scope: CallScope = {
-      budget: op.budget,
-      signal: op.signal,
-      deadline: op.deadline,
-      requestId: op.requestId,
-      get span() {
-        return op.span;
-      },
-    };
+    const scope = operationScope(op);
     this.scope = scope;
     const { dcs, rds } = src;
     // One list call per service per operation, whatever asks (lists, look-ups, a backup's instance).

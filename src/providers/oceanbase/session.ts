@@ -25,7 +25,7 @@ import {
   type TargetGroup,
 } from '../../core/provider.js';
 import { keepMatching, OPEN_RANGE, type MsRange } from '../../core/time-range.js';
-import { probeScope, upstreamFor, type CallScope, type Upstream } from '../../core/upstream.js';
+import { operationScope, probeScope, upstreamFor, type Upstream } from '../../core/upstream.js';
 import type { Clock } from '../../lib/clock.js';
 import { log } from '../../lib/log.js';
 import { batched, memo, toError } from '../../lib/memo.js';
@@ -93,7 +93,7 @@ export class ObSource implements SourceRuntime {
   capabilities(op: OperationScope): Promise<AgentCapabilities> {
     const now = this.clock.now();
     if (!this.capabilitiesMemo || now - this.capabilitiesMemo.at > CAPABILITIES_TTL_MS) {
-      const value = this.client.info({ budget: op.budget, signal: op.signal, deadline: op.deadline, requestId: op.requestId }).then((info) => {
+      const value = this.client.info(operationScope(op)).then((info) => {
         const jobHistory = versionAtLeast(info.version, JOB_HISTORY_SINCE);
         if (!/^\d+(\.\d+)*$/.test(info.version))
           log.warn({ source: this.name, version: info.version }, 'obshell agent version not understood; reading it as one without job history');
@@ -146,15 +146,7 @@ export class ObSession implements SourceSession {
     private readonly op: OperationScope,
   ) {
     this.source = src.name;
-    const scope: CallScope = {
-      budget: op.budget,
-      signal: op.signal,
-      deadline: op.deadline,
-      requestId: op.requestId,
-      get span() {
-        return op.span;
-      },
-    };
+    const scope = operationScope(op);
     const client = src.client;
     this.info = memo(() => client.info(scope));
     this.tenantsOverview = memo(() => client.tenantsOverview(scope));
