@@ -7,7 +7,7 @@ import type { NodeLike } from '../core/models.js';
 import type { KindFilter, SourceSession } from '../core/provider.js';
 import { parseConnectionArgs, type ConnectionArgs } from '../pagination/args.js';
 import { paginate, type Connection, type Segment } from '../pagination/connection.js';
-import { listKey } from '../pagination/cursor.js';
+import { lazyListKey } from '../pagination/cursor.js';
 import { selectSources, type Operation, type Report, type SourceFilter } from './fleet.js';
 
 export function mergedList(
@@ -18,7 +18,7 @@ export function mergedList(
   segmentsOf: (session: SourceSession, kinds: KindFilter) => Segment<NodeLike>[],
   report: Report,
 ): Promise<Connection<NodeLike>> {
-  const key = listKey(identity);
+  const key = lazyListKey(identity);
   const request = parseConnectionArgs(args, key); // validated before any upstream call
   const segments = selectSources(op, filter).flatMap(({ session, kinds }) => segmentsOf(session, kinds));
   return paginate(request, segments, { list: key, onSegmentError: report });

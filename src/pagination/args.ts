@@ -38,11 +38,12 @@ export function parseRelayArgs(args: ConnectionArgs): { first?: number; last?: n
   return { ...(first === undefined ? {} : { first }), ...(last === undefined ? {} : { last }), defaultSize: DEFAULT_PAGE_SIZE };
 }
 
-export function parseConnectionArgs(args: ConnectionArgs, list: string): PageRequest {
+export function parseConnectionArgs(args: ConnectionArgs, list: string | (() => string)): PageRequest {
   const { first, last } = parseRelayArgs(args);
   const request: PageRequest = {};
-  if (args.after != null) request.after = decodeCursor(args.after, list, 'after');
-  if (args.before != null) request.before = decodeCursor(args.before, list, 'before');
+  const key = () => (typeof list === 'string' ? list : list());
+  if (args.after != null) request.after = decodeCursor(args.after, key(), 'after');
+  if (args.before != null) request.before = decodeCursor(args.before, key(), 'before');
   if (last !== undefined) request.last = last;
   else if (first !== undefined) request.first = first;
   // Neither given: the default page size, counted back from `before` when only `before` is given.

@@ -9,7 +9,7 @@
  */
 import { BadInputError } from '../core/errors.js';
 import { parseConnectionArgs, type ConnectionArgs, type PageRequest } from './args.js';
-import { encodeCursor, listKey, type CursorPosition } from './cursor.js';
+import { encodeCursor, lazyListKey, type CursorPosition } from './cursor.js';
 import type { OffsetList } from './lists.js';
 
 export interface Segment<T> {
@@ -47,15 +47,16 @@ export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
   totalCount: number;
-  pageCursors: PageCursors;
+  /** Computed when asked (GraphQL's default resolver calls it). */
+  pageCursors: () => PageCursors;
 }
 
 /** Pages shown around the current one. */
 const AROUND = 5;
 
 export interface PaginateOptions {
-  /** The list's key (see `listKey`), written into every cursor. */
-  list: string;
+  /** The list's key (see `listKey`), written into every cursor; a function: computed when a cursor is first needed. */
+  list: string | (() => string);
   /**
    * Called when reading a segment fails; the segment then counts as empty. Without it the
    * failure rejects the whole connection.
@@ -134,6 +135,9 @@ export async function paginate<T>(request: PageRequest, segments: readonly Segme
     }),
   );
 
+  // Cursors are encoded when read: most pages are shown, not paged from.
+  const list = options.list;
+  const key = typeof list === 'string' ? () => list : list;
   const edges: Edge<T>[] = [];
   for (let i = 0; i < states.length; i++) {
     const from = Math.max(lo, starts[i]!);
@@ -142,18 +146,32 @@ export async function paginate<T>(request: PageRequest, segments: readonly Segme
       const offset = g - starts[i]!;
       const state = states[i]!;
       if (!state.items.has(offset)) continue; // the segment failed in round 2, or shrank
-      edges.push({ cursor: encodeCursor(options.list, { segment: state.segment.key, offset }), node: state.items.get(offset)! });
+      edges.push(lazyEdge(key, state.segment.key, offset, state.items.get(offset)!));
     }
   }
   return {
     edges,
     totalCount,
-    pageCursors: pageCursors(options.list, segments, starts, totals, totalCount, size, lo),
+    pageCursors: () => pageCursors(key(), segments, starts, totals, totalCount, size, lo),
     pageInfo: {
       hasPreviousPage: lo > 0,
       hasNextPage: hi < totalCount,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
+  };
+}
+
+function lazyEdge<T>(key: () => string, segment: string, offset: number, node: T): Edge<T> {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= encodeCursor(key(), { segment, offset }));
     },
   };
 }
@@ -208,7 +226,7 @@ function indexOf(segments: readonly Segment<unknown>[], position: CursorPosition
 
 /** Pages a list made of one source's segments; a failure fails the field. `identity` names the list (its cursors). */
 export function pageOfSegments<T>(args: ConnectionArgs, identity: unknown, segments: readonly Segment<T>[]): Promise<Connection<T>> {
-  const key = listKey(identity);
+  const key = lazyListKey(identity);
   return paginate(parseConnectionArgs(args, key), segments, { list: key });
 }
 

@@ -22,6 +22,12 @@ export function listKey(identity: unknown): string {
   return createHash('sha256').update(stableJson(identity)).digest('base64url').slice(0, 16);
 }
 
+/** `listKey`, computed the first time it is needed (a page whose cursors nobody reads never hashes its identity). */
+export function lazyListKey(identity: unknown): () => string {
+  let key: string | undefined;
+  return () => (key ??= listKey(identity));
+}
+
 export function encodeCursor(list: string, position: CursorPosition): string {
   return Buffer.from(JSON.stringify([VERSION, list, position.segment, position.offset]), 'utf8').toString('base64url');
 }
