@@ -1,11 +1,14 @@
 /**
  * The configuration reference, generated from the schema itself (`configSchema` in src/config.ts,
  * the sources' schemas from the provider modules): every key with its type, its default, whether
- * it is required and its `.describe()` text. The schema is read through its JSON Schema (the input
+ * it is required, an example and its `.describe()` text. The example of a key is the one given on
+ * its schema (`.meta({ examples: [...] })`, JSON Schema `examples`), else its value in the worked
+ * example at the end of the page, else its default. The schema is read through its JSON Schema (the input
  * side: what a file may hold) and walked generically, so a key added to the schema shows up here
  * with no change to this file. `npm run docs:config` writes docs/configuration.md from
  * `renderConfigurationDoc()`; test/docs/configuration.test.ts fails when that file is stale.
  */
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { configSchema } from './config.js';
 
@@ -16,6 +19,7 @@ interface Row {
   type: string;
   required: boolean;
   default: string;
+  example: string;
   description: string;
 }
 
@@ -23,6 +27,8 @@ interface Table {
   title: string;
   intro: string;
   rows: Row[];
+  /** The variant each list or union of variants stands for in this table (`sources[]` → `provider: oceanbase`), by its key. */
+  selects: ReadonlyMap<string, { discriminator: string; value: string }>;
 }
 
 /** A union of objects told apart by one property holding a constant (`provider: oceanbase`). */
@@ -35,19 +41,23 @@ class ReferenceWalker {
   readonly tables: Table[] = [];
   private readonly expanding = new Set<string>();
 
-  constructor(private readonly root: JsonSchema) {}
+  constructor(
+    private readonly root: JsonSchema,
+    /** The worked example, parsed: where keys without an example of their own take one from. */
+    private readonly worked: unknown,
+  ) {}
 
   run(): void {
     const root = this.normalize(this.root);
     const required = new Set(root.required ?? []);
-    const topLevel: Table = { title: 'Top level', intro: '', rows: [] };
+    const topLevel: Table = { title: 'Top level', intro: '', rows: [], selects: new Map() };
     for (const [key, child] of Object.entries(root.properties ?? {})) {
       const schema = this.normalize(child);
       if (!this.hasChildren(schema)) {
-        topLevel.rows.push(this.row(key, schema, required.has(key)));
+        topLevel.rows.push(this.row(key, schema, required.has(key), topLevel));
         continue;
       }
-      const table: Table = { title: `\`${key}\``, intro: '', rows: [] };
+      const table: Table = { title: `\`${key}\``, intro: '', rows: [], selects: new Map() };
       this.tables.push(table);
       this.walk(key, schema, required.has(key), table);
     }
@@ -56,7 +66,7 @@ class ReferenceWalker {
 
   /** The row of `key`, then the rows (or tables) of what it holds. */
   private walk(key: string, schema: JsonSchema, required: boolean, table: Table): void {
-    table.rows.push(this.row(key, schema, required));
+    table.rows.push(this.row(key, schema, required, table));
     this.descend(key, schema, table);
   }
 
@@ -99,20 +109,61 @@ class ReferenceWalker {
         title: `\`${key}\` with \`${variants.discriminator}: ${option.value}\``,
         intro: `The keys of ${describeContainer(key)} whose \`${variants.discriminator}\` is \`${option.value}\`${parent.title === 'Top level' ? '' : ` (see ${parent.title})`}.`,
         rows: [],
+        selects: new Map([...parent.selects, [key, { discriminator: variants.discriminator, value: option.value }]]),
       };
       this.tables.push(table);
       this.properties(key, option.schema, table);
     }
   }
 
-  private row(key: string, schema: JsonSchema, required: boolean): Row {
+  private row(key: string, schema: JsonSchema, required: boolean, table: Table): Row {
+    const example = this.example(key, schema, table);
     return {
       key,
       type: this.typeOf(schema),
       required,
       default: 'default' in schema ? `\`${JSON.stringify(schema.default)}\`` : '—',
+      example: example === undefined ? '—' : code(yamlInline(example.value)),
       description: (schema.description ?? '').replace(/\s+/g, ' ').trim(),
     };
+  }
+
+  /**
+   * The example of a key: its schema's own, else its value in the worked example, else its default.
+   * A key holding keys of its own (a section, a list of objects) has only the one its schema gives:
+   * its keys have theirs on their own rows.
+   */
+  private example(key: string, schema: JsonSchema, table: Table): { value: unknown } | undefined {
+    if (Array.isArray(schema.examples) && schema.examples.length > 0) return { value: schema.examples[0] };
+    if (this.hasChildren(schema)) return undefined;
+    const worked = this.workedValue(key, table);
+    if (worked !== undefined) return worked;
+    return 'default' in schema ? { value: schema.default } : undefined;
+  }
+
+  /**
+   * The value at `key` in the worked example: `a.b` is `b` inside `a`, `a[]` the first item of the list
+   * `a` (of the variant the table is about, if it is one), `a.<name>` the first value of the map `a`.
+   */
+  private workedValue(key: string, table: Table): { value: unknown } | undefined {
+    let value: unknown = this.worked;
+    let path = '';
+    for (const part of key.split('.')) {
+      path = path ? `${path}.${part}` : part;
+      const name = part.endsWith('[]') ? part.slice(0, -2) : part;
+      if (!isRecord(value)) return undefined;
+      value = name === '<name>' ? Object.values(value)[0] : Object.hasOwn(value, name) ? value[name] : undefined;
+      if (part.endsWith('[]')) {
+        if (!Array.isArray(value)) return undefined;
+        const select = table.selects.get(path);
+        value = value.find((item) => select === undefined || (isRecord(item) && item[select.discriminator] === select.value));
+      } else {
+        const select = table.selects.get(path);
+        if (select !== undefined && !(isRecord(value) && value[select.discriminator] === select.value)) return undefined;
+      }
+      if (value === undefined) return undefined;
+    }
+    return { value };
   }
 
   private hasChildren(schema: JsonSchema, seen: ReadonlySet<string> = new Set()): boolean {
@@ -271,12 +322,38 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A value as YAML on one line: a string as it would be written after the key (`${OB_PASSWORD}`), quoted only where YAML needs it. */
+function yamlInline(value: unknown): string {
+  if (typeof value === 'string' && !/^\s|\s$|[\n\r\t]/.test(value) && parsesTo(value)) return value;
+  return stringifyYaml(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0 }).trim();
+}
+
+function parsesTo(text: string): boolean {
+  try {
+    return (parseYaml(`key: ${text}`) as { key?: unknown } | null)?.key === text;
+  } catch {
+    return false;
+  }
+}
+
+/** Inline code, fenced with more backticks than the text holds in a row. */
+function code(text: string): string {
+  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  return fence.length === 1 ? `\`${text}\`` : `${fence} ${text} ${fence}`;
+}
+
 function renderTable(table: Table): string {
   const lines = [`### ${table.title}`, ''];
   if (table.intro) lines.push(table.intro, '');
-  lines.push('| Key | Type | Required | Default | Description |', '| --- | --- | --- | --- | --- |');
+  lines.push('| Key | Type | Required | Default | Example | Description |', '| --- | --- | --- | --- | --- | --- |');
   for (const row of table.rows) {
-    lines.push(`| \`${cell(row.key)}\` | ${cell(row.type)} | ${row.required ? 'yes' : 'no'} | ${cell(row.default)} | ${cell(row.description)} |`);
+    lines.push(
+      `| \`${cell(row.key)}\` | ${cell(row.type)} | ${row.required ? 'yes' : 'no'} | ${cell(row.default)} | ${cell(row.example)} | ${cell(row.description)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -286,15 +363,16 @@ function renderTable(table: Table): string {
  * provider. `schema` is the configuration schema unless a test passes another.
  */
 export function renderConfigReference(schema: z.ZodType = configSchema): string {
-  const walker = new ReferenceWalker(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
+  const walker = new ReferenceWalker(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), parseYaml(WORKED_EXAMPLE_YAML));
   walker.run();
   return [
     '## Reference',
     '',
     'Generated from the configuration schema (`npm run docs:config`). A key is written as its path: `cache.ttlSeconds` is `ttlSeconds` inside',
     '`cache`, and `sources[].retry.maxRetries` is `retry.maxRetries` inside each entry of `sources`. **Required** means required whenever the',
-    'object holding the key is given; **Default** is the value taken when the key is left out (for a section, the whole section). Unknown keys',
-    'are refused everywhere.',
+    'object holding the key is given; **Default** is the value taken when the key is left out (for a section, the whole section). **Example**',
+    'is a value the key may take, as written in the file: the one given with the key, else its value in the [worked example](#worked-example),',
+    'else its default (a section has none: its keys have theirs). Unknown keys are refused everywhere.',
     '',
     walker.tables.map(renderTable).join('\n\n'),
   ].join('\n');
@@ -329,13 +407,8 @@ const HEADER = [
   '',
 ].join('\n');
 
-const WORKED_EXAMPLE = [
-  '## Worked example',
-  '',
-  'One OceanBase cluster and one Huawei Cloud project, with every secret from the environment (`OB_PASSWORD`, `HW_ACCESS_KEY`,',
-  '`HW_SECRET_KEY`). test/docs/configuration.test.ts loads this example with the real configuration loader.',
-  '',
-  '```yaml',
+/** The YAML of the worked example; keys without an example of their own take theirs from it. */
+const WORKED_EXAMPLE_YAML = [
   'server:',
   '  port: 4000',
   'sources:',
@@ -354,6 +427,16 @@ const WORKED_EXAMPLE = [
   '    credentials:',
   '      accessKey: ${HW_ACCESS_KEY}',
   '      secretKey: ${HW_SECRET_KEY}',
+].join('\n');
+
+const WORKED_EXAMPLE = [
+  '## Worked example',
+  '',
+  'One OceanBase cluster and one Huawei Cloud project, with every secret from the environment (`OB_PASSWORD`, `HW_ACCESS_KEY`,',
+  '`HW_SECRET_KEY`). test/docs/configuration.test.ts loads this example with the real configuration loader.',
+  '',
+  '```yaml',
+  WORKED_EXAMPLE_YAML,
   '```',
   '',
   '**OceanBase.** obshell runs beside each OBServer node and listens on port 2886 by default; `url` is the agent of any one node of',

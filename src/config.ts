@@ -28,6 +28,7 @@ export const configSchema = z
             origins: z
               .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], no path'))
               .min(1)
+              .meta({ examples: [['https://ops.example.com']] })
               .describe('The allowed origins, each `scheme://host[:port]` without a path.'),
             /** Let browsers send cookies and Authorization with cross-origin requests. */
             credentials: z.boolean().default(false).describe('Let browsers send cookies and Authorization with cross-origin requests.'),
@@ -47,6 +48,7 @@ export const configSchema = z
             file: z
               .string()
               .min(1)
+              .meta({ examples: ['operations.json'] })
               .describe('A JSON file: `{ "<sha256 hex>": "<document>", … }` (keys may be written `sha256:<hex>`); relative: to the configuration file.'),
             /** Refuse every other operation (FORBIDDEN). Default true. */
             only: z.boolean().default(true).describe('Refuse every other operation (FORBIDDEN).'),
@@ -143,6 +145,7 @@ export const configSchema = z
             url: z
               .string()
               .refine(isRedisUrl, 'must be a redis:// or rediss:// URL')
+              .meta({ examples: ['redis://:${REDIS_PASSWORD}@redis:6379/0'] })
               .describe('`redis://[:password@]host[:port][/db]`, or `rediss://` for TLS.'),
             /** Prepended to every key (`<prefix>page:<sha256>`). */
             keyPrefix: z.string().max(100).default('backupql:').describe('Prepended to every key (`<prefix>page:<sha256>`).'),
@@ -183,6 +186,7 @@ export const configSchema = z
           .string()
           .url()
           .optional()
+          .meta({ examples: ['http://otel-collector:4318/v1/traces'] })
           .describe("The OTLP/HTTP traces endpoint (default: the SDK's, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or http://localhost:4318/v1/traces)."),
         serviceName: z.string().min(1).max(100).default('backupql').describe('`service.name` of the spans.'),
       })

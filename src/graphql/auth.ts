@@ -25,6 +25,8 @@ export type Role = 'read' | 'operate';
 const sha256Hex = z
   .string()
   .regex(/^[0-9a-fA-F]{64}$/, 'must be the hex sha256 of the key (64 hex digits), never the key itself')
+  // Before the transform: a transforming schema's examples are not the input's, and toJSONSchema drops them on the input side.
+  .meta({ examples: ['0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'] })
   .transform((v) => v.toLowerCase());
 
 export const authConfigSchema = z
@@ -34,38 +36,89 @@ export const authConfigSchema = z
         z
           .object({
             /** Who the key belongs to (in logs and metrics; never the key). */
-            name: z.string().min(1).max(100),
-            sha256: sha256Hex,
-            role: z.enum(['read', 'operate']).default('read'),
+            name: z
+              .string()
+              .min(1)
+              .max(100)
+              .meta({ examples: ['dashboard'] })
+              .describe('Who the key belongs to (in logs and metrics; never the key).'),
+            sha256: sha256Hex.describe('The hex sha256 of the key (`printf %s "$KEY" | sha256sum`), never the key itself.'),
+            role: z.enum(['read', 'operate']).default('read').describe('`read`, or `operate` for the actions (mutations).'),
             /** The sources this key may see and act on; absent: all. */
-            sources: z.array(z.string()).min(1).optional(),
+            sources: z
+              .array(z.string())
+              .min(1)
+              .optional()
+              .meta({ examples: [['ob-prod']] })
+              .describe('The sources this key may see and act on; absent: all.'),
           })
           .strict(),
       )
-      .default([]),
+      .default([])
+      .describe('API keys, sent as `Authorization: Bearer <key>`: each kept here only as its sha256, with a role and optionally the sources it may see.'),
     jwt: z
       .object({
         /** Keys from a JWKS endpoint (refetched when a token names an unknown `kid`). */
-        jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+        jwksUrl: z
+          .url({ protocol: /^https?$/ })
+          .optional()
+          .meta({ examples: ['https://idp.example.com/.well-known/jwks.json'] })
+          .describe('Keys from a JWKS endpoint (refetched when a token names an unknown `kid`).'),
         /** A static public key: PEM (SPKI) or a JWK as JSON. */
-        publicKey: z.string().min(1).optional(),
+        publicKey: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({ examples: ['${JWT_PUBLIC_KEY}'] })
+          .describe('A static public key: PEM (SPKI) or a JWK as JSON.'),
         /** A shared secret for HS256/384/512 (at least 32 bytes). */
-        secret: z.string().min(32).optional(),
-        issuer: z.string().min(1).optional(),
-        audience: z.string().min(1).optional(),
+        secret: z
+          .string()
+          .min(32)
+          .optional()
+          .meta({ examples: ['${JWT_SECRET}'] })
+          .describe('A shared secret for HS256/384/512 (at least 32 bytes).'),
+        issuer: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({ examples: ['https://idp.example.com'] })
+          .describe('The `iss` a token must carry; absent: not checked.'),
+        audience: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({ examples: ['backupql'] })
+          .describe('The `aud` a token must carry; absent: not checked.'),
         /** Accepted `alg`s; default: what the key type allows. */
-        algorithms: z.array(z.string().min(1)).min(1).optional(),
+        algorithms: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .meta({ examples: [['RS256']] })
+          .describe('Accepted `alg`s; absent: what the key type allows.'),
         /** The claim holding the role (`read` or `operate`, or an array naming them); absent claim: `read`. */
-        roleClaim: z.string().min(1).default('backupql_role'),
+        roleClaim: z
+          .string()
+          .min(1)
+          .default('backupql_role')
+          .describe('The claim holding the role (`read` or `operate`, or an array naming them); absent claim: `read`.'),
         /** The claim holding the sources the bearer may see (an array of names); absent claim: all. */
-        sourcesClaim: z.string().min(1).default('backupql_sources'),
-        clockToleranceSeconds: z.number().min(0).max(600).default(30),
+        sourcesClaim: z
+          .string()
+          .min(1)
+          .default('backupql_sources')
+          .describe('The claim holding the sources the bearer may see (an array of names); absent claim: all.'),
+        clockToleranceSeconds: z.number().min(0).max(600).default(30).describe('Leeway for the expiry and not-before checks of a token, seconds.'),
       })
       .strict()
       .refine((j) => [j.jwksUrl, j.publicKey, j.secret].filter((v) => v !== undefined).length === 1, {
         message: 'give exactly one of jwksUrl, publicKey or secret',
       })
-      .optional(),
+      .optional()
+      .describe(
+        'JWTs, sent as `Authorization: Bearer <token>`: checked against exactly one of `jwksUrl`, `publicKey` or `secret`, with their issuer, audience and expiry; the role and the sources come from claims.',
+      ),
   })
   .strict()
   .refine((a) => a.apiKeys.length > 0 || a.jwt !== undefined, { message: 'list apiKeys or configure jwt (or leave auth out to keep the API open)' });

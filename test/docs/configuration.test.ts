@@ -82,6 +82,33 @@ function documentedKeys(markdown: string): Set<string> {
   return new Set([...markdown.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!));
 }
 
+interface ReferenceRow {
+  table: string;
+  key: string;
+  cells: Record<string, string>;
+}
+
+/** Every row of every reference table, its cells by column name (`Key`, `Example`, …). */
+function referenceRows(markdown: string): ReferenceRow[] {
+  const rows: ReferenceRow[] = [];
+  let table = '';
+  let header: string[] = [];
+  const split = (line: string) =>
+    line
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('### ')) [table, header] = [line.slice(4), []];
+    else if (line.startsWith('| Key |')) header = split(line);
+    else if (/^\| `/.test(line) && header.length > 0) {
+      const cells = Object.fromEntries(split(line).map((c, i) => [header[i]!, c]));
+      rows.push({ table, key: cells.Key!.slice(1, -1), cells });
+    }
+  }
+  return rows;
+}
+
 const ENV = { OB_PASSWORD: 'example-root@sys-pw', HW_ACCESS_KEY: 'EXAMPLEACCESSKEY0001', HW_SECRET_KEY: 'exampleSecretKey/0001+xyz' };
 
 function workedExample(markdown: string): string {
@@ -120,12 +147,34 @@ describe('docs/configuration.md', () => {
     expect(doc).toMatch(/^### `sources\[\]` with `provider: huaweicloud`$/m);
   });
 
+  it('gives every leaf key an example: its own, else its value in the worked example, else its default', () => {
+    const leaves = new Set(leafKeys(configSchema));
+    const rows = referenceRows(doc).filter((row) => leaves.has(row.key));
+    expect(new Set(rows.map((row) => row.key))).toEqual(leaves);
+    const missing = rows.filter((row) => !/^`[^`]+`$/.test(row.cells.Example ?? '')).map((row) => `${row.table}: ${row.key}`);
+    expect(missing).toEqual([]);
+    const example = (key: string, table = '') => rows.find((row) => row.key === key && row.table.includes(table))?.cells.Example;
+    expect(example('server.cors.origins')).toBe('`[https://ops.example.com]`'); // given with the key
+    expect(example('server.port')).toBe('`4000`'); // from the worked example
+    expect(example('sources[].name', 'provider: oceanbase')).toBe('`ob-prod`'); // the worked example's source of that provider
+    expect(example('sources[].name', 'provider: huaweicloud')).toBe('`hw-cn-north-4`');
+    expect(example('sources[].password', 'provider: oceanbase')).toBe('`${OB_PASSWORD}`');
+    expect(example('fleet.callBudget')).toBe('`500`'); // the default
+    // Secrets are placeholders from the environment, never values.
+    const secrets = rows.filter((row) => /(password|secret|token|accessKey)$/i.test(row.key));
+    expect(secrets.map((row) => row.key)).toEqual(expect.arrayContaining(['sources[].agentPassword', 'auth.jwt.secret', 'sources[].credentials.token']));
+    expect(secrets.filter((row) => !/^`\$\{[A-Z_][A-Z0-9_]*\}`$/.test(row.cells.Example!)).map((row) => row.key)).toEqual([]);
+  });
+
   it('documents a key added to the schema with no change to the renderer', () => {
     const extended = z.object({
       ...configSchema.shape,
       tracing: z
         .object({
-          endpoint: z.url().describe('Where spans are sent.'),
+          endpoint: z
+            .url()
+            .meta({ examples: ['http://collector:4318/v1/traces'] })
+            .describe('Where spans are sent.'),
           sampleRatio: z.number().min(0).max(1).default(0.1).describe('The share of operations traced.'),
           headers: z.record(z.string(), z.string()).optional(),
         })
@@ -133,10 +182,10 @@ describe('docs/configuration.md', () => {
         .describe('OpenTelemetry tracing.'),
     });
     const reference = renderConfigReference(extended);
-    expect(reference).toContain('| `tracing` | object | no | — | OpenTelemetry tracing. |');
-    expect(reference).toContain('| `tracing.endpoint` | URL | yes | — | Where spans are sent. |');
-    expect(reference).toContain('| `tracing.sampleRatio` | number, 0–1 | no | `0.1` | The share of operations traced. |');
-    expect(reference).toContain('| `tracing.headers` | map of names to string | no | — |  |');
+    expect(reference).toContain('| `tracing` | object | no | — | — | OpenTelemetry tracing. |');
+    expect(reference).toContain('| `tracing.endpoint` | URL | yes | — | `http://collector:4318/v1/traces` | Where spans are sent. |');
+    expect(reference).toContain('| `tracing.sampleRatio` | number, 0–1 | no | `0.1` | `0.1` | The share of operations traced. |');
+    expect(reference).toContain('| `tracing.headers` | map of names to string | no | — | — |  |');
     const documented = documentedKeys(reference);
     expect(leafKeys(extended).filter((key) => !documented.has(key))).toEqual([]);
   });

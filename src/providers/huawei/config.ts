@@ -9,8 +9,18 @@ const credentials = z
   .object({
     accessKey: z.string().min(1).optional().describe('Access key ID (AK) of an IAM user, for AK/SK request signing.'),
     secretKey: z.string().min(1).optional().describe('Secret access key (SK) that goes with `accessKey`.'),
-    securityToken: z.string().min(1).optional().describe('Security token of temporary AK/SK credentials (with `accessKey` and `secretKey`).'),
-    token: z.string().min(1).optional().describe('An IAM token (`X-Subject-Token` of `POST /v3/auth/tokens`, sent as `X-Auth-Token`) instead of AK/SK.'),
+    securityToken: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ examples: ['${HW_SECURITY_TOKEN}'] })
+      .describe('Security token of temporary AK/SK credentials (with `accessKey` and `secretKey`).'),
+    token: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ examples: ['${HW_IAM_TOKEN}'] })
+      .describe('An IAM token (`X-Subject-Token` of `POST /v3/auth/tokens`, sent as `X-Auth-Token`) instead of AK/SK.'),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -11,7 +11,12 @@ export const obSourceConfig = z
     /** root@sys password; omit when the cluster has none. */
     password: z.string().optional().describe('root@sys password; omit when the cluster has none.'),
     /** The obshell agent password, for agents set up with one (sent in `X-OCS-Agent-Header` instead). */
-    agentPassword: z.string().min(1).optional().describe('The obshell agent password, for agents set up with one (sent in `X-OCS-Agent-Header` instead).'),
+    agentPassword: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ examples: ['${OB_AGENT_PASSWORD}'] })
+      .describe('The obshell agent password, for agents set up with one (sent in `X-OCS-Agent-Header` instead).'),
   })
   .strict();
 
