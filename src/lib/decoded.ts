@@ -23,3 +23,21 @@ function deepFreeze<T>(value: T): T {
   else if (!(value instanceof Date)) for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
   return value;
 }
+
+const mapped = new WeakMap<object, Map<unknown, unknown>>();
+
+/**
+ * `map()` of a row of a decoded answer, remembered with the row while it is shared (frozen: it
+ * came from a page the cache serves again), so operations that read the same cached page map it
+ * once; `mapper` (the mapping function) tells mappings of one row apart. The value is deeply
+ * frozen, like the row.
+ */
+export function mapOnce<T>(row: object, mapper: unknown, map: () => T): T {
+  if (!Object.isFrozen(row)) return map();
+  let byMapper = mapped.get(row);
+  if (byMapper?.has(mapper)) return byMapper.get(mapper) as T;
+  const value = deepFreeze(map());
+  if (!byMapper) mapped.set(row, (byMapper = new Map()));
+  byMapper.set(mapper, value);
+  return value;
+}

@@ -33,6 +33,7 @@ import { AkSkAuth, TokenAuth, type HuaweiAuth } from './auth.js';
 import { dcsEndpoint, rdsEndpoint, type HuaweiSourceConfig } from './config.js';
 import { DCS_MAX_LIMIT, DcsClient, type DcsBackupList, type DcsInstance } from './dcs-client.js';
 import { dcsInstanceId, rdsInstanceId } from './ids.js';
+import { mapOnce } from '../../lib/decoded.js';
 import { toDcsBackup, toDcsInstance, toHuaweiProject, toRdsBackup, toRdsInstance } from './mapping.js';
 import type { DcsBackupModel, DcsInstanceModel, HuaweiProjectModel, RdsBackupModel, RdsInstanceModel } from './models.js';
 import { RDS_MAX_LIMIT, RdsClient, type RdsBackupList, type RdsBackupType, type RdsInstance } from './rds-client.js';
@@ -197,11 +198,11 @@ export class HuaweiSession implements SourceSession {
   }
 
   async dcsInstances(): Promise<DcsInstanceModel[]> {
-    return (await this.dcsInstanceList.load('')).map((i) => toDcsInstance(this.source, i));
+    return (await this.dcsInstanceList.load('')).map((i) => mapOnce(i, toDcsInstance, () => toDcsInstance(this.source, i)));
   }
 
   async rdsInstances(): Promise<RdsInstanceModel[]> {
-    return (await this.rdsInstanceList.load('')).map((i) => toRdsInstance(this.source, i.instance, i.flexus));
+    return (await this.rdsInstanceList.load('')).map((i) => mapOnce(i.instance, toRdsInstance, () => toRdsInstance(this.source, i.instance, i.flexus)));
   }
 
   async dcsInstance(instanceId: string): Promise<DcsInstanceModel | null> {
@@ -218,7 +219,7 @@ export class HuaweiSession implements SourceSession {
     const end = range.to === null ? null : ceilSeconds(range.to);
     return offsetLimitList(DCS_MAX_LIMIT, async (offset, limit) => {
       const res = await this.dcsBackupPage.load({ instanceId, offset, limit, begin, end });
-      return { items: res.backup_record_response.map((b) => toDcsBackup(this.source, b)), total: res.total_num };
+      return { items: res.backup_record_response.map((b) => mapOnce(b, toDcsBackup, () => toDcsBackup(this.source, b))), total: res.total_num };
     });
   }
 
@@ -228,7 +229,7 @@ export class HuaweiSession implements SourceSession {
     const end = filter.range.to === null ? null : ceilSeconds(filter.range.to);
     return offsetLimitList(RDS_MAX_LIMIT, async (offset, limit) => {
       const res = await this.rdsBackupPage.load({ instanceId, offset, limit, begin, end, type: filter.type, backupId: null });
-      return { items: res.backups.map((b) => toRdsBackup(this.source, b)), total: res.total_count };
+      return { items: res.backups.map((b) => mapOnce(b, toRdsBackup, () => toRdsBackup(this.source, b))), total: res.total_count };
     });
   }
 

@@ -31,6 +31,7 @@ import { log } from '../../lib/log.js';
 import { batched, memo, toError } from '../../lib/memo.js';
 import { arrayList, pageNumberList, type OffsetList } from '../../pagination/lists.js';
 import { ObshellClient, type ObAgentInfo, type ObBackupJobsPage, type ObBackupTask, type ObTenantOverview } from './client.js';
+import { mapOnce } from '../../lib/decoded.js';
 import { toAgentInfo, toObBackupJob, toObBackupTask, toObCluster, toObTenant } from './mapping.js';
 import type { ObAgentInfoModel, ObBackupJobModel, ObBackupTaskModel, ObTenantModel } from './models.js';
 import { obJobStatusesFor } from './status.js';
@@ -191,7 +192,7 @@ export class ObSession implements SourceSession {
 
   /** The running-or-latest task of every tenant of the cluster: one call, whoever asks. */
   async backupOverview(): Promise<ObBackupTaskModel[]> {
-    return (await this.clusterOverview.load('')).map((t) => toObBackupTask(this.source, t));
+    return (await this.clusterOverview.load('')).map((t) => mapOnce(t, toObBackupTask, () => toObBackupTask(this.source, t)));
   }
 
   /** A tenant's running-or-latest task, from the cluster overview (one call for every tenant). */
@@ -216,14 +217,14 @@ export class ObSession implements SourceSession {
         });
       }
       const res = await this.jobPages.load({ tenantName, page, size, order: 'desc', statuses: filter.statuses, from: filter.range.from, to: filter.range.to });
-      return { items: res.contents.map((j) => toObBackupJob(this.source, tenantName, j)), total: res.page.total_elements };
+      return { items: res.contents.map((j) => mapOnce(j, toObBackupJob, () => toObBackupJob(this.source, tenantName, j))), total: res.page.total_elements };
     });
   }
 
   /** The first `size` jobs of a range in start-time order, and how many the range holds. */
   private async jobs(tenantName: string, range: MsRange, order: 'asc' | 'desc', size: number, statuses: string[] | null) {
     const res = await this.jobPages.load({ tenantName, page: 1, size: Math.min(size, MAX_JOBS_PAGE), order, statuses, from: range.from, to: range.to });
-    return { items: res.contents.map((j) => toObBackupJob(this.source, tenantName, j)), total: res.page.total_elements };
+    return { items: res.contents.map((j) => mapOnce(j, toObBackupJob, () => toObBackupJob(this.source, tenantName, j))), total: res.page.total_elements };
   }
 
   /** Every job of a range (pages of `MAX_JOBS_PAGE`, read in parallel once the total is known). */
@@ -231,7 +232,10 @@ export class ObSession implements SourceSession {
     return readAllPages((page) =>
       this.jobPages
         .load({ tenantName, page, size: MAX_JOBS_PAGE, order: 'desc', statuses, from: range.from, to: range.to })
-        .then((res) => ({ items: res.contents.map((j) => toObBackupJob(this.source, tenantName, j)), total: res.page.total_elements })),
+        .then((res) => ({
+          items: res.contents.map((j) => mapOnce(j, toObBackupJob, () => toObBackupJob(this.source, tenantName, j))),
+          total: res.page.total_elements,
+        })),
     );
   }
 
