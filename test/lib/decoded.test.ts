@@ -1,6 +1,6 @@
 /** Decoded answers are remembered per answer object (a cached page is decoded once), frozen, and failures are not remembered. */
 import { describe, expect, it } from 'vitest';
-import { decodeOnce } from '../../src/lib/decoded.js';
+import { decodeOnce, mapOnce } from '../../src/lib/decoded.js';
 
 describe('decodeOnce', () => {
   it('decodes an answer once per schema, and shares the frozen value', () => {
@@ -38,5 +38,25 @@ describe('decodeOnce', () => {
     expect(() => decodeOnce(answer, null, failing)).toThrow('bad body');
     expect(calls).toBe(2);
     expect(decodeOnce(answer, null, () => 'fine')).toBe('fine');
+  });
+});
+
+describe('mapOnce', () => {
+  it('maps a shared (frozen) row once per mapper; a row of a fresh answer every time', () => {
+    let maps = 0;
+    const toModel = (row: { id: number }) => {
+      maps++;
+      return { id: `m${row.id}` };
+    };
+    const other = (row: { id: number }) => ({ other: row.id });
+    const shared = decodeOnce({}, null, () => ({ id: 1 }));
+    const a = mapOnce(shared, toModel, () => toModel(shared));
+    expect(mapOnce(shared, toModel, () => toModel(shared))).toBe(a);
+    expect(maps).toBe(1);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(mapOnce(shared, other, () => other(shared))).toEqual({ other: 1 });
+    const fresh = { id: 2 };
+    expect(mapOnce(fresh, toModel, () => toModel(fresh))).not.toBe(mapOnce(fresh, toModel, () => toModel(fresh)));
+    expect(maps).toBe(3);
   });
 });
