@@ -230,12 +230,10 @@ export class ObSession implements SourceSession {
   /** Every job of a range (pages of `MAX_JOBS_PAGE`, read in parallel once the total is known). */
   private async allJobs(tenantName: string, range: MsRange, statuses: string[] | null): Promise<ObBackupJobModel[]> {
     return readAllPages((page) =>
-      this.jobPages
-        .load({ tenantName, page, size: MAX_JOBS_PAGE, order: 'desc', statuses, from: range.from, to: range.to })
-        .then((res) => ({
-          items: res.contents.map((j) => mapOnce(j, toObBackupJob, () => toObBackupJob(this.source, tenantName, j))),
-          total: res.page.total_elements,
-        })),
+      this.jobPages.load({ tenantName, page, size: MAX_JOBS_PAGE, order: 'desc', statuses, from: range.from, to: range.to }).then((res) => ({
+        items: res.contents.map((j) => mapOnce(j, toObBackupJob, () => toObBackupJob(this.source, tenantName, j))),
+        total: res.page.total_elements,
+      })),
     );
   }
 
