@@ -15,6 +15,7 @@ import { Fleet } from './fleet/fleet.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { Authenticator, OPEN_ACCESS, useAuth, useRoles, type Principal } from './graphql/auth.js';
 import { createContext, requestIdOf, type GraphQLContext } from './graphql/context.js';
+import { DASHBOARD_DIR, useDashboard } from './graphql/dashboard.js';
 import { maskError, usePartialErrors, yogaLogger } from './graphql/errors.js';
 import { exampleTabs } from './graphql/examples.js';
 import { bodyRefusal, useArmor, useBodyLimit, useQueryCost, useRequestErrors } from './graphql/limits.js';
@@ -121,6 +122,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     batching: { limit: config.limits.maxBatch },
     plugins: [
       useOpsEndpoints({ metrics, readiness }),
+      useDashboard(DASHBOARD_DIR),
       useRequestId(requestIds),
       ...(tracing ? [useTracing(tracing.tracer)] : []),
       ...(metrics ? [useOperationMetrics(metrics)] : []),

@@ -229,6 +229,8 @@ export function useRequestErrors(limits: Limits): Plugin {
     async onResponse(payload) {
       const { request, response, fetchAPI } = payload;
       if (response.status < 400) return;
+      // A page (the dashboard's, src/graphql/dashboard.ts), not an answer of the API: left as it is.
+      if (response.headers.get('content-type')?.startsWith('text/html')) return;
       const text = await response.clone().text();
       let body: { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | undefined;
       try {

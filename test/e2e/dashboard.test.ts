@@ -1,0 +1,548 @@
+/**
+ * The fleet backup dashboard (web/, served at `/` by src/graphql/dashboard.ts) in a real browser:
+ * Debian's chromium driven by playwright-core, every request outside loopback blocked, the page's
+ * figures, rows and pages compared with what the public API answers for the same question.
+ * `npm test` builds web/dist first (`npm run build:web`). Screenshots go to test/e2e/screenshots/.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createYoga } from 'graphql-yoga';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_DIR, useDashboard } from '../../src/graphql/dashboard.js';
+import { ok, startStack, type Stack } from '../support/stack.js';
+
+const CHROMIUM = process.env.BACKUPQL_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Summary {
+  total: number;
+  ok: number;
+  stale: number;
+  failing: number;
+  running: number;
+  never: number;
+  unknown: number;
+}
+interface CoverageAnswer {
+  backupCoverage: { summary: Summary; nodes: { state: string; source: string; target: { id: string } }[] };
+}
+const COVERAGE = `query ($filter: CoverageFilter) {
+  backupCoverage(first: 100, filter: $filter) {
+    summary { total ok stale failing running never unknown }
+    nodes { state source target { ... on ObTenant { id } ... on DcsInstance { id } ... on RdsInstance { id } } }
+  }
+}`;
+const RECENT = `{ backupTasks(first: 20) { window { since until } nodes { ... on Backup { id status } } } }`;
+const PAGE = `query ($id: ID!, $after: String) {
+  node(id: $id) { ... on DcsInstance { backups(first: 20, after: $after) {
+    totalCount
+    pageInfo { endCursor }
+    pageCursors { first { page cursor } last { page cursor } around { page cursor isCurrent } previous { page cursor } }
+    nodes { id }
+  } } }
+}`;
+interface PageAnswer {
+  node: {
+    backups: {
+      totalCount: number;
+      pageInfo: { endCursor: string };
+      pageCursors: { around: { page: number; cursor: string; isCurrent: boolean }[]; last: { page: number; cursor: string } | null };
+      nodes: { id: string }[];
+    };
+  };
+}
+
+/** A browser context whose requests may go to loopback only (the others are aborted and recorded). */
+async function sandboxed(browser: Browser, outside: string[], options: { bypassCSP?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  await context.route('**/*', (route) => {
+    const target = new URL(route.request().url());
+    if (target.protocol === 'data:' || target.protocol === 'blob:' || target.hostname === '127.0.0.1' || target.hostname === 'localhost')
+      return route.continue();
+    outside.push(target.href);
+    return route.abort();
+  });
+  return context;
+}
+
+/** A page that records its console errors and uncaught exceptions. */
+async function newPage(context: BrowserContext, width = 1280, height = 900): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height });
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  return { page, errors };
+}
+
+/** Waits until the fleet's answers are on the page (the summary figures and the coverage rows). */
+async function fleetLoaded(page: Page): Promise<void> {
+  await page.waitForSelector('main[aria-busy="false"]', { timeout: 30_000 });
+  await expect.poll(() => page.locator('[data-summary="ok"]').innerText(), { timeout: 10_000 }).toMatch(/^\d+$/);
+}
+
+const rowIds = (page: Page, selector: string, attribute: string) =>
+  page.locator(selector).evaluateAll((rows, name) => rows.map((r) => r.getAttribute(name)), attribute);
+
+const shoot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+
+async function axeViolations(page: Page): Promise<{ id: string; impact: string | null; targets: string[] }[]> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact?: string | null; nodes: { target: string[] }[] }[] }> } })
+      .axe;
+    const result = await axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  });
+  return violations;
+}
+
+describe('the dashboard in a browser', { timeout: 120_000 }, () => {
+  let stack: Stack;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  const outside: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set BACKUPQL_CHROMIUM`);
+    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
+    await mkdir(SCREENSHOTS, { recursive: true });
+    stack = await startStack();
+    base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await sandboxed(browser, outside);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('the summary figures, the sources, the coverage rows and the newest backups are what the API says', async () => {
+    const { page, errors } = await newPage(context);
+    await page.goto(`${base}/`);
+    await fleetLoaded(page);
+    const coverage = ok(await stack.query<CoverageAnswer>(COVERAGE)).backupCoverage;
+    for (const key of ['ok', 'stale', 'failing', 'running', 'never', 'unknown'] as const) {
+      expect(await page.locator(`[data-summary="${key}"]`).innerText(), key).toBe(String(coverage.summary[key]));
+    }
+    expect(coverage.summary.failing).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#summary-title').innerText()).toContain(`${coverage.summary.total} targets`);
+
+    // Every source the fleet has, each reachable.
+    const names = [...stack.sims.fleet.oceanbase.map((c) => c.name), ...stack.sims.fleet.huawei.projects.map((p) => p.name)];
+    expect(
+      await page
+        .locator('.source-list li')
+        .evaluateAll((items) => items.map((i) => i.getAttribute('data-source')))
+        .then((s) => [...s].sort()),
+    ).toEqual([...names].sort());
+    for (const name of names) {
+      const line = page.locator(`.source-list li[data-source="${name}"]`);
+      await expect.poll(() => line.getAttribute('class')).toContain('source-up');
+      expect(await line.innerText()).toMatch(/reachable, \d+ targets?/);
+    }
+
+    // The coverage table: one row per target in the API's order (worst first), the state in words.
+    expect(await rowIds(page, '.coverage-table tbody tr', 'data-target')).toEqual(coverage.nodes.map((n) => n.target.id));
+    const firstRow = page.locator('.coverage-table tbody tr').first();
+    expect(await firstRow.locator('.badge').innerText()).toBe(coverage.nodes[0]!.state);
+    // Ages are counted from the API's clock (the stack's fixed "now"), not the browser's.
+    const ages = await page.locator('.coverage-table tbody time').allInnerTexts();
+    expect(ages.length).toBeGreaterThan(0);
+    expect(ages.every((a) => /^(just now|\d+ (min|h|d) ago)$/.test(a))).toBe(true);
+    expect(ages.some((a) => / (min|h) ago$/.test(a))).toBe(true);
+    const title = await page.locator('.coverage-table tbody time').first().getAttribute('title');
+    expect(title).toMatch(/2026/);
+
+    // The newest backups: the API's 20, failed ones marked (class and text), with the window read.
+    const recent = ok(
+      await stack.query<{ backupTasks: { window: { since: string; until: string | null }; nodes: { id: string; status: string }[] } }>(RECENT),
+    ).backupTasks;
+    expect(await rowIds(page, '.recent-table tbody tr', 'data-id')).toEqual(recent.nodes.map((n) => n.id));
+    const failed = recent.nodes.filter((n) => n.status === 'FAILED');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const node of recent.nodes) {
+      const row = page.locator(`.recent-table tbody tr[data-id="${node.id}"]`);
+      const marked = ((await row.getAttribute('class')) ?? '').split(' ').includes('failed');
+      expect(marked, node.id).toBe(node.status === 'FAILED');
+      if (node.status === 'FAILED') expect(await row.locator('.status').innerText()).toBe('FAILED');
+    }
+    expect(await page.locator('.recent-table tr.failed').count()).toBe(failed.length);
+    expect(await page.locator('.recent .window').innerText()).toBe('last 7 days');
+    expect(await page.locator('.recent .window').getAttribute('data-since')).toBe(recent.window.since);
+
+    await shoot(page, 'fleet');
+    // The first screen, as docs/dashboard.png shows it.
+    await shoot(page, 'fleet-top', false);
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('filters change the rows and the URL, and the URL opens the same view', async () => {
+    const { page, errors } = await newPage(context);
+    await page.goto(`${base}/`);
+    await fleetLoaded(page);
+    const all = await rowIds(page, '.coverage-table tbody tr', 'data-target');
+    const failing = ok(await stack.query<CoverageAnswer>(COVERAGE, { filter: { states: ['FAILING'] } })).backupCoverage.nodes.map((n) => n.target.id);
+    expect(failing.length).toBeGreaterThan(0);
+    expect(failing.length).toBeLessThan(all.length);
+
+    await page.selectOption('select[name="state"]', 'FAILING');
+    await expect.poll(() => rowIds(page, '.coverage-table tbody tr', 'data-target')).toEqual(failing);
+    expect(new URL(page.url()).searchParams.get('state')).toBe('FAILING');
+    expect(await page.locator('.coverage-table tbody tr .badge').allInnerTexts()).toEqual(failing.map(() => 'FAILING'));
+
+    // And a provider, and a part of a name: the API's answer for the same filter, narrowed by name.
+    await page.selectOption('select[name="provider"]', 'DCS');
+    const dcsFailing = ok(await stack.query<CoverageAnswer>(COVERAGE, { filter: { states: ['FAILING'], providers: ['DCS'] } })).backupCoverage.nodes;
+    await expect.poll(() => rowIds(page, '.coverage-table tbody tr', 'data-target')).toEqual(dcsFailing.map((n) => n.target.id));
+    await page.fill('input[name="q"]', 'FEED');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('FEED');
+    const named = await page.locator('.coverage-table tbody tr th').allInnerTexts();
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.length).toBeLessThanOrEqual(dcsFailing.length);
+    expect(named.every((n) => n.toLowerCase().includes('feed'))).toBe(true);
+    const url = page.url();
+    expect(new URL(url).search).toBe('?provider=DCS&state=FAILING&q=FEED');
+    const shown = await rowIds(page, '.coverage-table tbody tr', 'data-target');
+
+    // The same link in a fresh page: the same filters, the same rows.
+    const { page: again, errors: againErrors } = await newPage(context);
+    await again.goto(url);
+    await fleetLoaded(again);
+    expect(await rowIds(again, '.coverage-table tbody tr', 'data-target')).toEqual(shown);
+    expect(await again.locator('select[name="state"]').inputValue()).toBe('FAILING');
+    expect(await again.locator('select[name="provider"]').inputValue()).toBe('DCS');
+    expect(await again.locator('input[name="q"]').inputValue()).toBe('FEED');
+
+    // Clearing them shows every row again, and the URL is bare.
+    await again.click('text=Clear filters');
+    await expect.poll(() => rowIds(again, '.coverage-table tbody tr', 'data-target')).toEqual(all);
+    expect(new URL(again.url()).search).toBe('');
+
+    await page.goto(`${base}/?state=FAILING`);
+    await fleetLoaded(page);
+    await shoot(page, 'filtered');
+    expect(await rowIds(page, '.coverage-table tbody tr', 'data-target')).toEqual(failing);
+
+    expect([...errors, ...againErrors]).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+    await again.close();
+  });
+
+  it("a large instance's history: page 3 by its page cursor, next, previous, and a link straight to page 9", async () => {
+    const project = stack.sims.fleet.huawei.projects[0]!;
+    const big = [...project.dcs].sort((a, b) => b.backups.length - a.backups.length)[0]!;
+    expect(big.backups.length).toBeGreaterThan(200);
+    const instances = ok(
+      await stack.query<{ instances: { nodes: { id: string; instanceId: string }[] } }>(
+        `query ($source: String!) { instances(first: 100, filter: { providers: [DCS], sources: [$source] }) { nodes { ... on DcsInstance { id instanceId } } } }`,
+        { source: project.name },
+      ),
+    ).instances.nodes;
+    const id = instances.find((i) => i.instanceId === big.row.instance_id)!.id;
+    const page1 = ok(await stack.query<PageAnswer>(PAGE, { id })).node.backups;
+    const cursor3 = page1.pageCursors.around.find((p) => p.page === 3)!.cursor;
+    const page3 = ok(await stack.query<PageAnswer>(PAGE, { id, after: cursor3 })).node.backups;
+    expect(page3.pageCursors.around.find((p) => p.isCurrent)!.page).toBe(3);
+    // Pages 4 and 9 the other way: walking the list with endCursor.
+    const walked: string[][] = [page1.nodes.map((n) => n.id)];
+    let after = page1.pageInfo.endCursor;
+    for (let p = 2; p <= 9; p++) {
+      const next = ok(await stack.query<PageAnswer>(PAGE, { id, after })).node.backups;
+      walked.push(next.nodes.map((n) => n.id));
+      after = next.pageInfo.endCursor;
+    }
+    expect(page3.nodes.map((n) => n.id)).toEqual(walked[2]);
+
+    const { page, errors } = await newPage(context);
+    await page.goto(`${base}/`);
+    await fleetLoaded(page);
+    await page.locator(`.coverage-table tr[data-target="${id}"] th a`).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('target')).toBe(id);
+    await page.waitForSelector('.history-table tbody tr');
+    expect(await page.locator('#target-title').innerText()).toBe(big.row.name);
+    expect(await rowIds(page, '.history-table tbody tr', 'data-id')).toEqual(walked[0]);
+    expect(await page.locator('.pager [aria-current="page"]').innerText()).toBe('1');
+    expect(await page.locator('.target-facts').innerText()).toContain(`${page1.totalCount} backups`);
+    // Numbered pages up to the last one.
+    const pages = Math.ceil(page1.totalCount / 20);
+    expect(await page.locator(`.pager a[data-page="${pages}"]`).count()).toBe(1);
+
+    await page.locator('.pager a[aria-label="Page 3"]').click();
+    await expect.poll(() => page.locator('#history-title').innerText()).toBe(`Backups, page 3 of ${pages}`);
+    expect(await rowIds(page, '.history-table tbody tr', 'data-id')).toEqual(page3.nodes.map((n) => n.id));
+    expect(new URL(page.url()).searchParams.get('page')).toBe('3');
+    expect(await page.locator('.pager [aria-current="page"]').innerText()).toBe('3');
+
+    // The size and duration charts (uPlot) drew.
+    await expect.poll(() => page.locator('.chart-box canvas').count()).toBe(2);
+    await shoot(page, 'history');
+
+    await page.locator('.pager a[rel="next"]').click();
+    await expect.poll(() => page.locator('#history-title').innerText()).toBe(`Backups, page 4 of ${pages}`);
+    expect(await rowIds(page, '.history-table tbody tr', 'data-id')).toEqual(walked[3]);
+    await page.locator('.pager a[rel="prev"]').click();
+    await expect.poll(() => page.locator('#history-title').innerText()).toBe(`Backups, page 3 of ${pages}`);
+    expect(await rowIds(page, '.history-table tbody tr', 'data-id')).toEqual(walked[2]);
+    // Back in the browser's history: page 4, then the fleet.
+    await page.goBack();
+    await expect.poll(() => page.locator('#history-title').innerText()).toBe(`Backups, page 4 of ${pages}`);
+
+    // A link straight to page 9 finds its cursor through the pages around the known ones.
+    const { page: direct, errors: directErrors } = await newPage(context);
+    await direct.goto(`${base}/?target=${encodeURIComponent(id)}&page=9`);
+    await expect.poll(() => direct.locator('#history-title').innerText(), { timeout: 30_000 }).toBe(`Backups, page 9 of ${pages}`);
+    expect(await rowIds(direct, '.history-table tbody tr', 'data-id')).toEqual(walked[8]);
+
+    expect([...errors, ...directErrors]).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+    await direct.close();
+  });
+
+  it('refreshes on the button and every 60 s', async () => {
+    const { page, errors } = await newPage(context);
+    await page.clock.install();
+    await page.goto(`${base}/`);
+    await fleetLoaded(page);
+    const asks = (name: string) => page.waitForRequest((r) => r.method() === 'POST' && (r.postData() ?? '').includes(name), { timeout: 10_000 });
+    let sent = asks('DashboardCoverage');
+    await page.click('button:text("Refresh")');
+    await sent;
+    await fleetLoaded(page);
+    sent = asks('DashboardRecent');
+    await page.clock.fastForward(60_000);
+    await sent;
+    await fleetLoaded(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('at phone width (375 px) the page does not scroll sideways; tables scroll in their own box', async () => {
+    const { page, errors } = await newPage(context, 375, 812);
+    await page.goto(`${base}/`);
+    await fleetLoaded(page);
+    const scrollWidth = () => page.evaluate<number>('document.documentElement.scrollWidth');
+    expect(await scrollWidth()).toBeLessThanOrEqual(375);
+    // The coverage table is wider than the screen: its box scrolls.
+    const box = await page.locator('.coverage .table-wrap').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(box.scroll).toBeGreaterThan(box.client);
+    await shoot(page, 'phone');
+    // A history with its charts and a full page of backups.
+    const rds = page.locator('.coverage-table tbody tr[data-state="OK"]').filter({ has: page.locator('td.provider', { hasText: 'RDS' }) });
+    const target = (await rds.first().getAttribute('data-target'))!;
+    await page.goto(`${base}/?target=${encodeURIComponent(target)}`);
+    await page.waitForSelector('.history-table tbody tr', { timeout: 30_000 });
+    await expect.poll(() => page.locator('.chart-box canvas').count()).toBe(2);
+    expect(await scrollWidth()).toBeLessThanOrEqual(375);
+    await shoot(page, 'phone-history');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('axe-core finds no serious or critical violation (the fleet, a filtered view, a history)', async () => {
+    // axe is injected as an inline script, which the page's Content-Security-Policy refuses: this context bypasses it.
+    const axeContext = await sandboxed(browser, outside, { bypassCSP: true });
+    try {
+      const { page, errors } = await newPage(axeContext);
+      await page.goto(`${base}/`);
+      await fleetLoaded(page);
+      const serious = (v: { impact: string | null }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+      expect(serious(await axeViolations(page))).toEqual([]);
+      await page.goto(`${base}/?state=FAILING&q=zzz-nothing`);
+      await fleetLoaded(page);
+      expect(serious(await axeViolations(page))).toEqual([]);
+      const target = ok(await stack.query<CoverageAnswer>(COVERAGE, { filter: { providers: ['RDS'], states: ['OK'] } })).backupCoverage.nodes[0]!.target.id;
+      await page.goto(`${base}/?target=${encodeURIComponent(target)}&page=2`);
+      await page.waitForSelector('.history-table tbody tr', { timeout: 30_000 });
+      await expect.poll(() => page.locator('.chart-box canvas').count()).toBe(2);
+      expect(serious(await axeViolations(page))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await axeContext.close();
+    }
+  });
+
+  it('the whole API down: an error banner, and the page recovers when it is back', async () => {
+    const { page, errors } = await newPage(context);
+    let down = true;
+    await page.route('**/graphql', (route) => (down ? route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' }) : route.continue()));
+    await page.goto(`${base}/`);
+    const banner = page.locator('.banner[role="alert"]');
+    await expect.poll(() => banner.count(), { timeout: 30_000 }).toBe(1);
+    expect(await banner.innerText()).toMatch(/cannot be reached.*HTTP 503/s);
+    expect(await page.locator('[data-summary="ok"]').innerText()).toBe('–');
+    await shoot(page, 'api-down');
+    down = false;
+    await page.click('button:text("Refresh")');
+    await fleetLoaded(page);
+    expect(await banner.count()).toBe(0);
+    // The browser reports the refused requests themselves; nothing else went wrong.
+    expect(errors.filter((e) => !/status of 503/.test(e))).toEqual([]);
+    expect(errors.length).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('a source that cannot be read is shown unreachable, with its error, and the rest still renders', async () => {
+    const faulty = await startStack({ configure: (c) => ({ ...c, sources: c.sources.map((s) => ({ ...s, retry: { maxRetries: 0 } })) }) });
+    try {
+      const cluster = faulty.sims.fleet.oceanbase[0]!;
+      faulty.sims.obshell[0]!.server.addFault({ kind: 'status', status: 503, body: '' });
+      const faultyBase = (await faulty.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+      const { page, errors } = await newPage(context);
+      await page.goto(`${faultyBase}/`);
+      await fleetLoaded(page);
+      const line = page.locator(`.source-list li[data-source="${cluster.name}"]`);
+      expect(await line.getAttribute('class')).toContain('source-down');
+      expect(await line.innerText()).toMatch(/unreachable — UPSTREAM_UNAVAILABLE \S/);
+      for (const other of [faulty.sims.fleet.oceanbase[1]!.name, ...faulty.sims.fleet.huawei.projects.map((p) => p.name)]) {
+        expect(await page.locator(`.source-list li[data-source="${other}"]`).getAttribute('class')).toContain('source-up');
+      }
+      // The API's own answer with the source down: the same figures and rows, none of that cluster.
+      const answer = await faulty.query<CoverageAnswer>(COVERAGE);
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ source: cluster.name });
+      const coverage = answer.data!.backupCoverage;
+      expect(coverage.nodes.length).toBeGreaterThan(0);
+      expect(await page.locator('[data-summary="ok"]').innerText()).toBe(String(coverage.summary.ok));
+      expect(await rowIds(page, '.coverage-table tbody tr', 'data-target')).toEqual(coverage.nodes.map((n) => n.target.id));
+      expect(await page.locator('.coverage-table tbody td.source').allInnerTexts()).not.toContain(cluster.name);
+      expect(await page.locator('.recent-table tbody tr').count()).toBe(20);
+      expect(await page.locator('.banner').count()).toBe(0);
+      await shoot(page, 'source-down');
+      expect(errors).toEqual([]);
+      expect(outside).toEqual([]);
+      await page.close();
+    } finally {
+      await faulty.close();
+    }
+  });
+});
+
+describe('the dashboard plugin (src/graphql/dashboard.ts)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  const get = (path: string, init: RequestInit = {}) => stack.gateway.yoga.fetch(`http://backupql.test${path}`, init);
+
+  it('serves the page (not cached) and its hashed assets (cached for a year) with their types', async () => {
+    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error('run `npm run build:web` first');
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    const style = /href="(\/assets\/[^"]+\.css)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    expect(style).toBeDefined();
+    const js = await get(script!);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await js.text()).length).toBeGreaterThan(1000);
+    expect((await get(style!)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const head = await get('/', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it('leaves every other route to yoga: /graphql, /health, /readiness', async () => {
+    expect((await get('/health')).status).toBe(200);
+    expect((await get('/readiness')).headers.get('content-type')).toContain('application/json');
+    const answer = await get('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(await answer.json()).toEqual({ data: { __typename: 'Query' }, extensions: expect.anything() });
+    expect((await get('/elsewhere')).status).toBe(404);
+    // A missing asset is the dashboard's own 404 page: the gateway's JSON error rewriting leaves pages alone.
+    const missing = await get('/assets/missing-file.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  });
+
+  it('serves nothing outside the dist folder: .., encoded slashes, backslashes, NUL, dot files, links out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'backupql-dist-'));
+    try {
+      await mkdir(join(dir, 'dist', 'assets'), { recursive: true });
+      await writeFile(join(dir, 'dist', 'index.html'), '<!doctype html><title>t</title>');
+      await writeFile(join(dir, 'dist', 'assets', 'app.js'), 'export {};');
+      await writeFile(join(dir, 'dist', 'assets', '.hidden.js'), 'secret');
+      await writeFile(join(dir, 'secret.txt'), 'secret');
+      await symlink(join(dir, 'secret.txt'), join(dir, 'dist', 'assets', 'link.js'));
+      const yoga = createYoga({ plugins: [useDashboard(join(dir, 'dist'))], logging: false });
+      const at = (path: string) => yoga.fetch(`http://backupql.test${path}`);
+      expect((await at('/assets/app.js')).status).toBe(200);
+      for (const path of [
+        '/assets/..%2fsecret.txt',
+        '/assets/..%2F..%2Fsecret.txt',
+        '/assets/%2e%2e%2fsecret.txt',
+        '/assets/..%5csecret.txt',
+        '/assets/app.js%00',
+        '/assets/%00',
+        '/assets/.hidden.js',
+        '/assets/link.js',
+        '/assets/sub/app.js',
+        '/assets/%E0%A4%A',
+        '/assets/missing.js',
+      ]) {
+        const res = await at(path);
+        expect(res.status, path).toBe(404);
+        expect(await res.text(), path).not.toContain('secret');
+      }
+      // `..` segments are resolved before the plugin sees the path: nothing of the folder above is served.
+      const up = await at('/assets/../../secret.txt');
+      expect(await up.text()).not.toContain('secret');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without a build, `/` says how to make one (503, one line of HTML)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'backupql-nodist-'));
+    try {
+      const yoga = createYoga({ plugins: [useDashboard(join(dir, 'missing'))], logging: false });
+      const res = await yoga.fetch('http://backupql.test/');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const body = await res.text();
+      expect(body).toContain('npm run build:web');
+      expect(body.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

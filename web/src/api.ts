@@ -1,0 +1,58 @@
+/**
+ * The one way the dashboard talks to backupql: its public GraphQL endpoint on the same origin
+ * (`/graphql`), POSTs of `application/json` (which the gateway's CSRF prevention lets through).
+ * An answer with data keeps its errors (one source down never hides the others); no data at all,
+ * an HTTP failure or no answer is `ApiUnavailable`.
+ */
+import { ClientError, GraphQLClient } from 'graphql-request';
+import type { TypedDocumentString } from './gql/graphql';
+
+/** A GraphQL error as backupql reports it (contract §6). */
+export interface ApiError {
+  message: string;
+  path?: readonly (string | number)[];
+  extensions?: {
+    code?: string;
+    /** The configured source that failed, on upstream errors. */
+    source?: string;
+    provider?: string;
+    httpStatus?: number;
+    [key: string]: unknown;
+  };
+}
+
+export interface Answer<T> {
+  data: T;
+  errors: ApiError[];
+}
+
+/** The API gave no data: it is down, unreachable, or refused the operation as a whole. */
+export class ApiUnavailable extends Error {
+  override name = 'ApiUnavailable';
+}
+
+const TIMEOUT_MS = 30_000;
+
+const ENDPOINT = new URL('graphql', document.baseURI).href;
+
+export async function ask<T, V extends Record<string, unknown>>(operation: TypedDocumentString<T, V>, variables: V, signal?: AbortSignal): Promise<Answer<T>> {
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  let answer: { data: T | undefined; errors?: ApiError[] | undefined };
+  try {
+    // A client per request: its fetch options carry the request's own signal.
+    const client = new GraphQLClient(ENDPOINT, { errorPolicy: 'all', headers: { 'content-type': 'application/json' }, signal: combined });
+    answer = await client.rawRequest<T, V>(String(operation), variables);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    if (error instanceof ClientError) {
+      const first = (error.response.errors as ApiError[] | undefined)?.[0];
+      throw new ApiUnavailable(first ? first.message : `HTTP ${error.response.status}`);
+    }
+    if (timeout.aborted) throw new ApiUnavailable(`no answer within ${TIMEOUT_MS / 1000} s`);
+    throw new ApiUnavailable(error instanceof Error ? error.message : String(error));
+  }
+  const errors = answer.errors ?? [];
+  if (answer.data === undefined || answer.data === null) throw new ApiUnavailable(errors[0]?.message ?? 'the API answered without data');
+  return { data: answer.data, errors };
+}

@@ -1,0 +1,152 @@
+/**
+ * The fleet backup dashboard: the summary by coverage state and the sources at the top, then the
+ * coverage table and the newest backups, or one target's history. Everything comes from the public
+ * GraphQL API (`/graphql`); it reloads every 60 s and on "Refresh".
+ */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiUnavailable } from './api';
+import { CoverageTable } from './components/coverage';
+import { RecentBackups } from './components/recent';
+import { FleetSummary, SourceList } from './components/summary';
+import { TargetView } from './components/target';
+import { loadCoverage, loadRecent, messageOf, otherErrors, sourcesOf, type Coverage, type Recent } from './fleet';
+import type { ApiError } from './api';
+import { viewSearch, type View } from './route';
+import { useView } from './router';
+
+const REFRESH_MS = 60_000;
+
+interface FleetState {
+  loading: boolean;
+  coverage: Coverage | null;
+  coverageError: string | null;
+  recent: Recent | null;
+  recentErrors: ApiError[];
+  recentError: string | null;
+  /** Why the API gave nothing at all, when it did not. */
+  unavailable: string | null;
+  updatedAt: number | null;
+}
+
+const INITIAL: FleetState = {
+  loading: true,
+  coverage: null,
+  coverageError: null,
+  recent: null,
+  recentErrors: [],
+  recentError: null,
+  unavailable: null,
+  updatedAt: null,
+};
+
+export function App() {
+  const view = useView();
+  const [fleet, setFleet] = useState<FleetState>(INITIAL);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const [detailUnavailable, setDetailUnavailable] = useState<string | null>(null);
+  /** The API's clock minus the browser's: ages are counted from the API's "now". */
+  const [offset, setOffset] = useState(0);
+  const refresh = useCallback(() => setRefreshKey((k) => k + 1), []);
+
+  useEffect(() => {
+    const timer = setInterval(refresh, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    setFleet((f) => ({ ...f, loading: true }));
+    void Promise.allSettled([loadCoverage(abort.signal), loadRecent(abort.signal)]).then(([coverage, recent]) => {
+      if (abort.signal.aborted) return;
+      const down = [coverage, recent].find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof ApiUnavailable);
+      if (coverage.status === 'fulfilled' && coverage.value.serverNow !== null) setOffset(coverage.value.serverNow - Date.now());
+      setFleet((f) => ({
+        loading: false,
+        coverage: coverage.status === 'fulfilled' ? coverage.value : f.coverage,
+        coverageError: coverage.status === 'rejected' ? messageOf(coverage.reason) : null,
+        recent: recent.status === 'fulfilled' ? recent.value.recent : f.recent,
+        recentErrors: recent.status === 'fulfilled' ? recent.value.errors : f.recentErrors,
+        recentError: recent.status === 'rejected' ? messageOf(recent.reason) : null,
+        unavailable: down ? messageOf(down.reason) : null,
+        updatedAt: coverage.status === 'fulfilled' || recent.status === 'fulfilled' ? Date.now() : f.updatedAt,
+      }));
+    });
+    return () => abort.abort();
+  }, [refreshKey]);
+
+  const now = Date.now() + offset;
+  const errors = [...(fleet.coverage?.errors ?? []), ...fleet.recentErrors];
+  const sources = fleet.coverage ? sourcesOf(fleet.coverage.items, errors) : null;
+  const others = otherErrors(errors);
+  const unavailable = fleet.unavailable ?? (view.target ? detailUnavailable : null);
+  const stateHref = (state: View['state']) => viewSearch({ ...view, target: null, page: 1, state }) || location.pathname;
+  const target = view.target;
+
+  return (
+    <>
+      <header class="top">
+        <div class="title">
+          <h1>
+            <a href={location.pathname}>Fleet backups</a>
+          </h1>
+          <p class="muted" role="status" aria-live="polite">
+            {fleet.loading
+              ? fleet.updatedAt
+                ? 'Refreshing…'
+                : 'Loading…'
+              : fleet.updatedAt
+                ? `Updated ${new Date(fleet.updatedAt).toLocaleTimeString()}`
+                : 'Not loaded'}
+            <span class="nowrap"> · refreshes every {REFRESH_MS / 1000} s</span>
+          </p>
+        </div>
+        <button type="button" onClick={refresh} disabled={fleet.loading}>
+          Refresh
+        </button>
+      </header>
+      {unavailable ? (
+        <div class="banner" role="alert">
+          <strong>The backup API cannot be reached:</strong> {unavailable}.{' '}
+          {fleet.updatedAt ? `Showing what it said at ${new Date(fleet.updatedAt).toLocaleTimeString()}. ` : ''}
+          It is asked again every {REFRESH_MS / 1000} s.
+        </div>
+      ) : null}
+      <main aria-busy={fleet.loading}>
+        <FleetSummary summary={fleet.coverage?.summary ?? null} stateHref={stateHref} />
+        <SourceList sources={sources} loading={fleet.loading} />
+        {others.length ? (
+          <div class="notice" role="note">
+            <strong>Partly answered:</strong>
+            <ul>
+              {others.map((e, i) => (
+                <li key={i}>
+                  <code>{e.extensions?.code ?? 'ERROR'}</code> {e.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {target ? (
+          <TargetView
+            key={target}
+            view={{ ...view, target }}
+            coverage={fleet.coverage?.items.find((i) => i.target.id === target)}
+            now={now}
+            refreshKey={refreshKey}
+            onUnavailable={setDetailUnavailable}
+          />
+        ) : (
+          <>
+            {fleet.coverageError && !fleet.unavailable ? <p class="error">The coverage could not be loaded: {fleet.coverageError}</p> : null}
+            <CoverageTable items={fleet.coverage?.items ?? null} loading={fleet.loading} view={view} now={now} />
+            {fleet.recentError && !fleet.unavailable ? <p class="error">The newest backups could not be loaded: {fleet.recentError}</p> : null}
+            <RecentBackups recent={fleet.recent} loading={fleet.loading} view={view} now={now} />
+          </>
+        )}
+      </main>
+      <footer class="muted">
+        From the backupql GraphQL API: <a href="/graphql">/graphql</a> (GraphiQL).
+      </footer>
+    </>
+  );
+}

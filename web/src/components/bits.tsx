@@ -1,0 +1,50 @@
+/** Small pieces every table uses: a state's badge, a backup's status, an age with its exact time. */
+import type { ComponentChildren } from 'preact';
+import { formatAge, formatTime } from '../format';
+import type { BackupStatus, CoverageState } from '../gql/graphql';
+
+const STATE_HINT: Record<CoverageState, string> = {
+  OK: 'backed up within the RPO',
+  STALE: 'no success within the RPO',
+  FAILING: 'the last backup failed',
+  RUNNING: 'a backup is running',
+  NEVER: 'never backed up',
+  UNKNOWN: 'its source could not be read',
+};
+
+/** The state in words and colour (never colour alone). */
+export function StateBadge({ state }: { state: CoverageState }) {
+  return (
+    <span class={`badge state-${state.toLowerCase()}`} title={STATE_HINT[state]}>
+      {state}
+    </span>
+  );
+}
+
+/** A backup's status; FAILED is marked out (class and text). */
+export function StatusText({ status, detail }: { status: BackupStatus; detail?: string | null }) {
+  return (
+    <span class={`status status-${status.toLowerCase()}`} title={detail ?? undefined}>
+      {status}
+    </span>
+  );
+}
+
+/** "3 h ago", the exact time in the title (and in the machine-readable `datetime`). */
+export function Ago({ iso, now, fallback = '—' }: { iso: string | null | undefined; now: number; fallback?: string }) {
+  if (!iso) return <span class="muted">{fallback}</span>;
+  return (
+    <time dateTime={iso} title={formatTime(iso)}>
+      {formatAge(iso, now)}
+    </time>
+  );
+}
+
+/** A table in its own horizontally scrolling, keyboard-reachable container. */
+export function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}

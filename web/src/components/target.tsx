@@ -1,0 +1,254 @@
+/** One tenant's or instance's backup history: numbered pages, and its size and duration over time. */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiUnavailable } from '../api';
+import { messageOf, type CoverageItem } from '../fleet';
+import { formatBytes, formatDuration, formatSeconds, formatSecondsShort, formatShortTime, formatTime } from '../format';
+import { loadChart, loadHistory, type ChartPoint, type HistoryPage } from '../history';
+import { viewSearch, type View } from '../route';
+import { follow, go } from '../router';
+import { Ago, StateBadge, StatusText, TableWrap } from './bits';
+import { Chart } from './chart';
+
+interface Loaded<T> {
+  loading: boolean;
+  value: T | undefined;
+  error: string | null;
+}
+
+export function TargetView({
+  view,
+  coverage,
+  now,
+  refreshKey,
+  onUnavailable,
+}: {
+  view: View & { target: string };
+  coverage: CoverageItem | undefined;
+  now: number;
+  refreshKey: number;
+  onUnavailable: (message: string | null) => void;
+}) {
+  const [history, setHistory] = useState<Loaded<HistoryPage | null>>({ loading: true, value: undefined, error: null });
+  const [chart, setChart] = useState<Loaded<ChartPoint[]>>({ loading: true, value: undefined, error: null });
+  const { target: id, page } = view;
+
+  useEffect(() => {
+    const abort = new AbortController();
+    setHistory((h) => ({ ...h, loading: true }));
+    loadHistory(id, page, abort.signal).then(
+      (value) => {
+        setHistory({ loading: false, value, error: null });
+        onUnavailable(null);
+      },
+      (error: unknown) => {
+        if (abort.signal.aborted) return;
+        setHistory((h) => ({ ...h, loading: false, error: messageOf(error) }));
+        if (error instanceof ApiUnavailable) onUnavailable(error.message);
+      },
+    );
+    return () => abort.abort();
+  }, [id, page, refreshKey]);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    setChart((c) => ({ ...c, loading: true }));
+    loadChart(id, abort.signal).then(
+      (value) => setChart({ loading: false, value, error: null }),
+      (error: unknown) => {
+        if (!abort.signal.aborted) setChart((c) => ({ ...c, loading: false, error: messageOf(error) }));
+      },
+    );
+    return () => abort.abort();
+  }, [id, refreshKey]);
+
+  const fleet = { ...view, target: null, page: 1 };
+  const data = history.value;
+  const c = data?.connection;
+  return (
+    <section aria-labelledby="target-title" class="target" aria-busy={history.loading}>
+      <p class="back">
+        <a href={viewSearch(fleet) || location.pathname} onClick={(e) => follow(e, fleet)}>
+          ← The whole fleet
+        </a>
+      </p>
+      <h2 id="target-title">{data ? data.name : 'Backup history'}</h2>
+      {data ? (
+        <p class="target-facts">
+          {data.provider} · {data.source}
+          {c ? ` · ${c.totalCount} backups` : ''}
+          {coverage ? (
+            <>
+              {' '}
+              · <StateBadge state={coverage.state} /> last success <Ago iso={coverage.lastSuccessAt} now={now} fallback="never" />
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {history.error ? (
+        <p class="error" role="alert">
+          The history could not be loaded: {history.error}
+        </p>
+      ) : null}
+      {data === null ? <p class="empty">No tenant or instance has this ID (it may no longer exist).</p> : null}
+      {data && !c ? (
+        <p class="error" role="alert">
+          The backup history could not be read{data.errors[0] ? `: ${data.errors[0].message}` : ' (this source keeps none).'}
+        </p>
+      ) : null}
+      {data && c && data.errors.length ? (
+        <p class="error" role="alert">
+          Partly read: {data.errors.map((e) => e.message).join('; ')}
+        </p>
+      ) : null}
+
+      <Charts chart={chart} />
+
+      {c ? (
+        <>
+          <h3 id="history-title">
+            Backups, page {c.page} of {c.pages}
+          </h3>
+          <TableWrap label="Backup history">
+            <table class="data history-table" aria-labelledby="history-title">
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Type</th>
+                  <th scope="col" class="num">
+                    Size
+                  </th>
+                  <th scope="col" class="num">
+                    Duration
+                  </th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.rows.map((row) => (
+                  <tr key={row.id} data-id={row.id} data-status={row.status} class={row.status === 'FAILED' ? 'failed' : undefined}>
+                    <td>
+                      {row.startedAt ? (
+                        <>
+                          <time dateTime={row.startedAt} title={formatTime(row.startedAt)}>
+                            {formatShortTime(row.startedAt)}
+                          </time>{' '}
+                          <span class="muted">
+                            (<Ago iso={row.startedAt} now={now} />)
+                          </span>
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td>
+                      <StatusText status={row.status} detail={row.providerStatus} />
+                    </td>
+                    <td>{row.type ?? '—'}</td>
+                    <td class="num">{formatBytes(row.sizeBytes)}</td>
+                    <td class="num">{row.startedAt && !row.finishedAt ? <span class="muted">running</span> : formatDuration(row.startedAt, row.finishedAt)}</td>
+                    <td class="detail">{row.detail ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+          {c.rows.length === 0 ? <p class="empty">No backups.</p> : null}
+          <Pager view={view} connection={c} />
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function Pager({ view, connection }: { view: View; connection: NonNullable<HistoryPage['connection']> }) {
+  const { pageCursors, page, pages } = connection;
+  const to = (n: number) => ({ ...view, page: n });
+  const link = (n: number, label: string, rel?: string, current = false) => {
+    const next = to(n);
+    return (
+      <a
+        href={viewSearch(next)}
+        rel={rel}
+        aria-current={current ? 'page' : undefined}
+        aria-label={rel ? undefined : `Page ${n}`}
+        data-page={n}
+        onClick={(e) => follow(e, next, false)}
+      >
+        {label}
+      </a>
+    );
+  };
+  const disabled = (label: string) => (
+    <span class="disabled" aria-disabled="true">
+      {label}
+    </span>
+  );
+  if (pages <= 1) return null;
+  return (
+    <nav class="pager" aria-label="Pages of the backup history">
+      <ul>
+        <li>{pageCursors.previous ? link(pageCursors.previous.page, '‹ Previous', 'prev') : disabled('‹ Previous')}</li>
+        {pageCursors.first ? (
+          <>
+            <li>{link(pageCursors.first.page, String(pageCursors.first.page))}</li>
+            {(pageCursors.around[0]?.page ?? 2) > 2 ? <li class="gap">…</li> : null}
+          </>
+        ) : null}
+        {pageCursors.around.map((p) => (
+          <li key={p.page}>{link(p.page, String(p.page), undefined, p.isCurrent)}</li>
+        ))}
+        {pageCursors.last ? (
+          <>
+            {(pageCursors.around.at(-1)?.page ?? pages) < pages - 1 ? <li class="gap">…</li> : null}
+            <li>{link(pageCursors.last.page, String(pageCursors.last.page))}</li>
+          </>
+        ) : null}
+        <li>{connection.hasNextPage ? link(page + 1, 'Next ›', 'next') : disabled('Next ›')}</li>
+      </ul>
+      <JumpTo view={view} pages={pages} current={page} />
+    </nav>
+  );
+}
+
+/** Any page by number: its cursor is found through the pages around the known ones. */
+function JumpTo({ view, pages, current }: { view: View; pages: number; current: number }) {
+  const [value, setValue] = useState(String(current));
+  useEffect(() => setValue(String(current)), [current]);
+  return (
+    <form
+      class="jump"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = Math.min(pages, Math.max(1, Math.round(Number(value)) || 1));
+        go({ ...view, page: n }, 'push');
+      }}
+    >
+      <label>
+        <span>Go to page</span>
+        <input type="number" name="page" min={1} max={pages} value={value} onInput={(e) => setValue(e.currentTarget.value)} inputMode="numeric" />
+      </label>
+      <button type="submit">Go</button>
+    </form>
+  );
+}
+
+function Charts({ chart }: { chart: Loaded<ChartPoint[]> }) {
+  const sizes = useMemo(() => (chart.value ?? []).map((p) => ({ t: p.t, value: p.sizeBytes })), [chart.value]);
+  const durations = useMemo(() => (chart.value ?? []).map((p) => ({ t: p.t, value: p.seconds })), [chart.value]);
+  if (chart.error) return <p class="error">The charts could not be loaded: {chart.error}</p>;
+  if (!chart.value) return <p class="muted">Loading the charts…</p>;
+  if (chart.value.length === 0) return <p class="muted">No successful backup to chart.</p>;
+  return (
+    <div class="charts">
+      <Chart title={`Size of the last ${chart.value.length} successful backups`} points={sizes} format={formatBytes} color="#0b57d0" />
+      <Chart
+        title={`Duration of the last ${chart.value.length} successful backups`}
+        points={durations}
+        format={formatSeconds}
+        axisFormat={formatSecondsShort}
+        color="#8a3ffc"
+      />
+    </div>
+  );
+}

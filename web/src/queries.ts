@@ -1,0 +1,269 @@
+/**
+ * Every operation the dashboard sends, typed by GraphQL Code Generator (`npm run codegen` writes
+ * web/src/gql/ from these and the SDL under schema/).
+ */
+import { graphql } from './gql';
+
+/** The fleet's coverage, worst first (the API's order), one page of up to 100 targets. */
+export const CoverageQuery = graphql(`
+  query DashboardCoverage($first: Int!, $after: String) {
+    backupCoverage(first: $first, after: $after) {
+      summary {
+        total
+        ok
+        stale
+        failing
+        running
+        never
+        unknown
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        provider
+        source
+        state
+        reasons
+        lastSuccessAt
+        ageSeconds
+        rpoHours
+        limitation
+        target {
+          __typename
+          ... on ObTenant {
+            id
+            tenantName
+          }
+          ... on DcsInstance {
+            id
+            name
+            instanceId
+          }
+          ... on RdsInstance {
+            id
+            name
+            instanceId
+          }
+        }
+        lastBackup {
+          __typename
+          ... on Backup {
+            id
+            status
+            providerStatus
+            startedAt
+            finishedAt
+            sizeBytes
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** The newest backups of the whole fleet, with the time window the list was read over. */
+export const RecentQuery = graphql(`
+  query DashboardRecent($first: Int!) {
+    backupTasks(first: $first) {
+      totalCount
+      window {
+        since
+        until
+      }
+      nodes {
+        __typename
+        ... on Backup {
+          id
+          provider
+          source
+          status
+          providerStatus
+          startedAt
+          finishedAt
+          sizeBytes
+        }
+        ... on ObBackupJob {
+          tenant {
+            id
+            tenantName
+          }
+          comment
+        }
+        ... on ObBackupTask {
+          tenant {
+            id
+            tenantName
+          }
+          comment
+        }
+        ... on DcsBackup {
+          instance {
+            id
+            name
+            instanceId
+          }
+          errorCode
+        }
+        ... on RdsBackup {
+          instance {
+            id
+            name
+            instanceId
+          }
+        }
+      }
+    }
+  }
+`);
+
+graphql(`
+  fragment DashboardPageCursor on PageCursor {
+    cursor
+    page
+    isCurrent
+  }
+`);
+
+graphql(`
+  fragment DashboardPageCursors on PageCursors {
+    first {
+      ...DashboardPageCursor
+    }
+    last {
+      ...DashboardPageCursor
+    }
+    around {
+      ...DashboardPageCursor
+    }
+    previous {
+      ...DashboardPageCursor
+    }
+  }
+`);
+
+/** One page of a target's backup history, with the cursors of its numbered pages. */
+export const HistoryQuery = graphql(`
+  query DashboardHistory($id: ID!, $first: Int!, $after: String) {
+    node(id: $id) {
+      __typename
+      id
+      ... on ObTenant {
+        provider
+        source
+        tenantName
+        jobs: backupJobs(first: $first, after: $after) {
+          totalCount
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          pageCursors {
+            ...DashboardPageCursors
+          }
+          nodes {
+            id
+            status
+            providerStatus
+            startedAt
+            finishedAt
+            sizeBytes
+            backupType
+            comment
+          }
+        }
+      }
+      ... on DcsInstance {
+        provider
+        source
+        name
+        instanceId
+        dcsBackups: backups(first: $first, after: $after) {
+          totalCount
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          pageCursors {
+            ...DashboardPageCursors
+          }
+          nodes {
+            id
+            status
+            providerStatus
+            startedAt
+            finishedAt
+            sizeBytes
+            backupType
+            errorCode
+          }
+        }
+      }
+      ... on RdsInstance {
+        provider
+        source
+        name
+        instanceId
+        rdsBackups: backups(first: $first, after: $after) {
+          totalCount
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          pageCursors {
+            ...DashboardPageCursors
+          }
+          nodes {
+            id
+            status
+            providerStatus
+            startedAt
+            finishedAt
+            sizeBytes
+            backupType: type
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** The newest backups of one target, for its size and duration charts. */
+export const ChartQuery = graphql(`
+  query DashboardChart($id: ID!, $first: Int!) {
+    node(id: $id) {
+      __typename
+      ... on ObTenant {
+        jobs: backupJobs(first: $first) {
+          nodes {
+            status
+            startedAt
+            finishedAt
+            sizeBytes
+          }
+        }
+      }
+      ... on DcsInstance {
+        dcsBackups: backups(first: $first) {
+          nodes {
+            status
+            startedAt
+            finishedAt
+            sizeBytes
+          }
+        }
+      }
+      ... on RdsInstance {
+        rdsBackups: backups(first: $first) {
+          nodes {
+            status
+            startedAt
+            finishedAt
+            sizeBytes
+          }
+        }
+      }
+    }
+  }
+`);
