@@ -12,7 +12,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schema ./schema
+# The dashboard (web/ → web/dist/, served at `/`); its generated query types are committed.
+COPY web ./web
 RUN npm run build \
+ && npm run build:web \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
@@ -26,6 +29,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # dist/graphql/schema.js reads the SDL from ../../schema/ at start: schema/ sits next to dist/.
 COPY --from=build /app/schema ./schema
+# dist/graphql/dashboard.js serves ../../web/dist/ at `/`.
+COPY --from=build /app/web/dist ./web/dist
 # The image's unprivileged user (uid 1000, as the Kubernetes manifests' runAsUser).
 USER node
 EXPOSE 4000

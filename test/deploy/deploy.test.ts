@@ -329,9 +329,13 @@ describe('Dockerfile', () => {
     for (const c of runtimeCopies) expect(c.from, `COPY ${c.source}`).toBe('build');
     const workdir = workdirOf(runtime);
     const dests = runtimeCopies.map((c) => posix.relative(workdir, c.dest)).sort();
-    expect(dests).toEqual(['dist', 'node_modules', 'package.json', 'schema']);
+    expect(dests).toEqual(['dist', 'node_modules', 'package.json', 'schema', 'web/dist']);
+    // dist/graphql/dashboard.js serves new URL('../../web/dist/', import.meta.url).
+    expect(posix.resolve(runtimeCopies.find((c) => c.dest.endsWith('/dist') && !c.dest.includes('web'))!.dest, 'graphql', '../../web/dist')).toBe(
+      runtimeCopies.find((c) => c.source.endsWith('web/dist'))!.dest,
+    );
     // dist/graphql/schema.js reads new URL('../../schema/', import.meta.url).
-    const dist = runtimeCopies.find((c) => c.dest.endsWith('/dist'))!.dest;
+    const dist = runtimeCopies.find((c) => c.dest.endsWith('/dist') && !c.dest.includes('web'))!.dest;
     expect(posix.resolve(dist, 'graphql', '../../schema')).toBe(runtimeCopies.find((c) => c.source.endsWith('schema'))!.dest);
   });
 
@@ -343,10 +347,15 @@ describe('Dockerfile', () => {
       expect(existsSync(join(ROOT, source)), `COPY ${source}: not in the repository`).toBe(true);
       expect(dockerignored(ignore, source), `COPY ${source}: excluded by .dockerignore`).toBe(false);
     }
-    // What the runtime takes from the build stage was copied there or made there (tsc's outDir, npm ci).
+    // What the runtime takes from the build stage was copied there or made there (tsc's outDir, npm ci, the dashboard's vite build: web/dist).
     const outDir = (JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { outDir: string } }).compilerOptions.outDir;
     const buildDir = workdirOf(build);
-    const inBuild = new Set([...copies(build).map((c) => c.dest), posix.resolve(buildDir, outDir), posix.join(buildDir, 'node_modules')]);
+    const inBuild = new Set([
+      ...copies(build).map((c) => c.dest),
+      posix.resolve(buildDir, outDir),
+      posix.join(buildDir, 'node_modules'),
+      ...(/npm run build:web/.test(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')) ? [posix.join(buildDir, 'web/dist')] : []),
+    ]);
     for (const c of copies(runtime)) expect(inBuild.has(c.source), `COPY --from=build ${c.source}`).toBe(true);
   });
 });
