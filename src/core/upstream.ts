@@ -20,6 +20,7 @@ import { abortedBy, HttpTransport, TransportError, type HttpRequest, type HttpRe
 import type { CallBudget } from './budget.js';
 import type { PageCache } from './cache.js';
 import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { markShared } from '../lib/decoded.js';
 import { TokenBucket, type RateSettings } from './rate.js';
 import type { OperationScope, SourceConfigBase, SourceEnv } from './provider.js';
 
@@ -157,11 +158,17 @@ export class Upstream implements UpstreamSender {
 
     const cached = await cache!.get(key);
     this.options.observer?.cache(cached ? 'hit' : 'miss');
-    if (cached) return cached;
+    if (cached) {
+      markShared(cached);
+      return cached;
+    }
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const sent = this.call(req, scope).then(async (res) => {
-      if (res.status >= 200 && res.status < 300) await cache!.set(key, res, cacheTtlMs);
+      if (res.status >= 200 && res.status < 300) {
+        markShared(res);
+        await cache!.set(key, res, cacheTtlMs);
+      }
       return res;
     });
     this.inFlight.set(key, sent);

@@ -5,9 +5,19 @@
  * a consumer that tried to change one would throw (modules are strict).
  */
 const decoded = new WeakMap<object, Map<unknown, unknown>>();
+const shared = new WeakSet<object>();
 
-/** The value `decode` gives for `answer` read with `schema`: computed the first time, then remembered with the answer. */
+/** Says that `answer` is served again (the page cache holds it): its decoded value is worth keeping. */
+export function markShared(answer: object): void {
+  shared.add(answer);
+}
+
+/**
+ * The value `decode` gives for `answer` read with `schema`: for an answer the cache serves again,
+ * computed the first time, then remembered with the answer (and frozen); for any other, just decoded.
+ */
 export function decodeOnce<T>(answer: object, schema: unknown, decode: () => T): T {
+  if (!shared.has(answer)) return decode();
   let bySchema = decoded.get(answer);
   if (bySchema?.has(schema)) return bySchema.get(schema) as T;
   const value = deepFreeze(decode());

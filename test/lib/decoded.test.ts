@@ -1,10 +1,11 @@
 /** Decoded answers are remembered per answer object (a cached page is decoded once), frozen, and failures are not remembered. */
 import { describe, expect, it } from 'vitest';
-import { decodeOnce, mapOnce } from '../../src/lib/decoded.js';
+import { decodeOnce, mapOnce, markShared } from '../../src/lib/decoded.js';
 
 describe('decodeOnce', () => {
   it('decodes an answer once per schema, and shares the frozen value', () => {
     const answer = { status: 200, text: '{"items":[{"id":1}]}' };
+    markShared(answer);
     const schemaA = {};
     const schemaB = {};
     let decodes = 0;
@@ -23,12 +24,19 @@ describe('decodeOnce', () => {
     }).toThrow(TypeError);
     // Another schema over the same answer, or another answer with the same text: decoded again.
     expect(decodeOnce(answer, schemaB, decode)).not.toBe(first);
-    expect(decodeOnce({ ...answer }, schemaA, decode)).not.toBe(first);
+    const copy = { ...answer };
+    markShared(copy);
+    expect(decodeOnce(copy, schemaA, decode)).not.toBe(first);
     expect(decodes).toBe(3);
+    // An answer nobody serves again is decoded each time, and left as it is (not frozen).
+    const once = { status: 200, text: '{"items":[]}' };
+    expect(decodeOnce(once, schemaA, decode)).not.toBe(decodeOnce(once, schemaA, decode));
+    expect(Object.isFrozen(decodeOnce(once, schemaA, decode))).toBe(false);
   });
 
   it('does not remember a failure', () => {
     const answer = {};
+    markShared(answer);
     let calls = 0;
     const failing = () => {
       calls++;
@@ -49,7 +57,9 @@ describe('mapOnce', () => {
       return { id: `m${row.id}` };
     };
     const other = (row: { id: number }) => ({ other: row.id });
-    const shared = decodeOnce({}, null, () => ({ id: 1 }));
+    const page = {};
+    markShared(page);
+    const shared = decodeOnce(page, null, () => ({ id: 1 }));
     const a = mapOnce(shared, toModel, () => toModel(shared));
     expect(mapOnce(shared, toModel, () => toModel(shared))).toBe(a);
     expect(maps).toBe(1);
