@@ -4,12 +4,14 @@
  * figures, rows and pages compared with what the public API answers for the same question.
  * `npm test` builds web/dist first (`npm run build:web`). Screenshots go to test/e2e/screenshots/.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ExecutionResult } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +97,25 @@ const rowIds = (page: Page, selector: string, attribute: string) =>
 
 const shoot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 
+/** Debian's chromium, headless, with nothing of its own reaching out. */
+function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set BACKUPQL_CHROMIUM`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
 async function axeViolations(page: Page): Promise<{ id: string; impact: string | null; targets: string[] }[]> {
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
@@ -114,25 +135,11 @@ describe('the dashboard in a browser', { timeout: 120_000 }, () => {
   const outside: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set BACKUPQL_CHROMIUM`);
     if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
     await mkdir(SCREENSHOTS, { recursive: true });
     stack = await startStack();
     base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await sandboxed(browser, outside);
   }, 60_000);
 
@@ -194,6 +201,10 @@ describe('the dashboard in a browser', { timeout: 120_000 }, () => {
     expect(await page.locator('.recent-table tr.failed').count()).toBe(failed.length);
     expect(await page.locator('.recent .window').innerText()).toBe('last 7 days');
     expect(await page.locator('.recent .window').getAttribute('data-since')).toBe(recent.window.since);
+
+    // Without `auth` configured nothing asks for a key: no sign-in form, no "Sign out".
+    expect(await page.locator('#api-key').count()).toBe(0);
+    expect(await page.locator('button:text("Sign out")').count()).toBe(0);
 
     await shoot(page, 'fleet');
     // The first screen, as docs/dashboard.png shows it.
@@ -442,6 +453,191 @@ describe('the dashboard in a browser', { timeout: 120_000 }, () => {
     } finally {
       await faulty.close();
     }
+  });
+});
+
+describe('the dashboard with client authentication (auth.apiKeys)', { timeout: 120_000 }, () => {
+  const KEY = 'e2e-dashboard-key-7f3c9a1b5d';
+  const STORAGE = 'backupql.apiKey';
+  let stack: Stack;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  const outside: string[] = [];
+
+  /** The API's own answer for the key (the gateway in process, with the header). */
+  const withKey = async <T>(query: string, key: string | null = KEY): Promise<ExecutionResult<T>> => {
+    const res = await stack.gateway.yoga.fetch('http://backupql.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+      body: JSON.stringify({ query }),
+    });
+    return (await res.json()) as ExecutionResult<T>;
+  };
+  const storedKey = (page: Page) => page.evaluate((name) => sessionStorage.getItem(name), STORAGE);
+  const localStore = (page: Page) => page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+  const focused = (page: Page) => page.evaluate(() => document.activeElement?.id ?? null);
+  const formShown = async (page: Page) => {
+    await page.waitForSelector('#api-key', { timeout: 30_000 });
+    await expect.poll(() => focused(page)).toBe('api-key');
+    // No data: neither the figures nor a table, and no error banner.
+    expect(await page.locator('[data-summary]').count()).toBe(0);
+    expect(await page.locator('.coverage-table, .recent-table, .history-table').count()).toBe(0);
+    expect(await page.locator('.banner').count()).toBe(0);
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
+    await mkdir(SCREENSHOTS, { recursive: true });
+    stack = await startStack({
+      configure: (c) => ({ ...c, auth: { apiKeys: [{ name: 'ops', sha256: createHash('sha256').update(KEY).digest('hex'), role: 'read' }] } }),
+    });
+    base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+    browser = await launchChromium();
+    context = await sandboxed(browser, outside);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('opens on the sign-in form, refuses a wrong key, shows the fleet for the right one (sent on every request), keeps it for the session, and signs out', async () => {
+    // Without a key the API says UNAUTHENTICATED (401) before anything else.
+    expect((await withKey(COVERAGE, null)).errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    const { page, errors } = await newPage(context);
+    const requests: { url: string; authorization: string | undefined }[] = [];
+    const urls: string[] = [];
+    const pending: Promise<void>[] = [];
+    page.on('request', (request) => {
+      urls.push(request.url());
+      if (new URL(request.url()).pathname !== '/graphql') return;
+      // Its place in the order is taken now; its headers (all of them, as sent) come later.
+      const entry: (typeof requests)[number] = { url: request.url(), authorization: undefined };
+      requests.push(entry);
+      pending.push(
+        request.allHeaders().then((h) => {
+          entry.authorization = h.authorization;
+        }),
+      );
+    });
+    const sentSince = async (from: number) => {
+      await Promise.all(pending);
+      return requests.slice(from);
+    };
+
+    await page.goto(`${base}/`);
+    await formShown(page);
+    expect(await page.getByLabel('API key').getAttribute('type')).toBe('password');
+    expect(await page.locator('#sign-in-error').count()).toBe(0);
+    expect(await page.locator('button:text("Sign out")').count()).toBe(0);
+    const first = await sentSince(0);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.every((r) => r.authorization === undefined)).toBe(true);
+    await shoot(page, 'sign-in');
+
+    // A wrong key: refused, said so, and the form again (focused, the key not kept).
+    let from = requests.length;
+    await page.getByLabel('API key').fill('not-the-key');
+    await page.click('button:text("Sign in")');
+    await expect.poll(() => page.locator('#sign-in-error').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('#sign-in-error').innerText()).toBe('The API key was refused.');
+    expect(await page.locator('#sign-in-error').getAttribute('role')).toBe('alert');
+    await formShown(page);
+    expect(await page.getByLabel('API key').inputValue()).toBe('');
+    const wrong = await sentSince(from);
+    expect(wrong.length).toBeGreaterThan(0);
+    expect(wrong.every((r) => r.authorization === 'Bearer not-the-key')).toBe(true);
+    expect(await storedKey(page)).toBeNull();
+    await shoot(page, 'sign-in-refused');
+
+    // The right key (submitted with Enter): the fleet summary is the API's for that key.
+    from = requests.length;
+    await page.getByLabel('API key').fill(KEY);
+    await page.getByLabel('API key').press('Enter');
+    await fleetLoaded(page);
+    const coverage = ok(await withKey<CoverageAnswer>(COVERAGE)).backupCoverage;
+    for (const key of ['ok', 'stale', 'failing', 'running', 'never', 'unknown'] as const) {
+      expect(await page.locator(`[data-summary="${key}"]`).innerText(), key).toBe(String(coverage.summary[key]));
+    }
+    await expect.poll(() => page.locator('#summary-title').innerText()).toContain(`${coverage.summary.total} targets`);
+    expect(await rowIds(page, '.coverage-table tbody tr', 'data-target')).toEqual(coverage.nodes.map((n) => n.target.id));
+    expect(await page.locator('#api-key').count()).toBe(0);
+    expect(await page.locator('.banner').count()).toBe(0);
+    expect(await storedKey(page)).toBe(KEY);
+
+    // A target's history too: its requests carry the key like the fleet's.
+    const target = coverage.nodes.find((n) => n.state === 'OK')!.target.id;
+    await page.locator(`.coverage-table tr[data-target="${target}"] th a`).click();
+    await page.waitForSelector('.history-table tbody tr', { timeout: 30_000 });
+    expect(await page.locator('.banner').count()).toBe(0);
+
+    // After a reload the session still has the key: no form, the fleet straight away.
+    await page.goto(`${base}/`);
+    await fleetLoaded(page);
+    expect(await page.locator('#api-key').count()).toBe(0);
+    expect(await page.locator(`[data-summary="failing"]`).innerText()).toBe(String(coverage.summary.failing));
+    const signedIn = await sentSince(from);
+    expect(signedIn.length).toBeGreaterThanOrEqual(4);
+    expect(signedIn.filter((r) => r.authorization !== `Bearer ${KEY}`)).toEqual([]);
+
+    // Sign out: the key is gone, the form is back (no data), and a reload still asks.
+    from = requests.length;
+    await page.click('button:text("Sign out")');
+    await formShown(page);
+    expect(await storedKey(page)).toBeNull();
+    await page.reload();
+    await formShown(page);
+    expect((await sentSince(from)).every((r) => r.authorization === undefined)).toBe(true);
+    expect(await storedKey(page)).toBeNull();
+
+    // The key never went into a URL (the page's or a request's) or into localStorage.
+    expect([page.url(), ...urls].filter((u) => u.includes(KEY) || u.includes('not-the-key'))).toEqual([]);
+    expect(await localStore(page)).toBe('[]');
+    // The browser reports the 401 answers themselves; nothing else went wrong.
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('the sign-in form: axe-core finds no serious or critical violation (asking, and after a refusal), and it fits 375 px', async () => {
+    const axeContext = await sandboxed(browser, outside, { bypassCSP: true });
+    try {
+      const { page, errors } = await newPage(axeContext);
+      const serious = (v: { impact: string | null }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+      await page.goto(`${base}/`);
+      await formShown(page);
+      expect(serious(await axeViolations(page))).toEqual([]);
+      await page.getByLabel('API key').fill('not-the-key');
+      await page.getByLabel('API key').press('Enter');
+      await page.waitForSelector('#sign-in-error', { timeout: 30_000 });
+      await formShown(page);
+      expect(serious(await axeViolations(page))).toEqual([]);
+      expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    } finally {
+      await axeContext.close();
+    }
+
+    const { page, errors } = await newPage(context, 375, 812);
+    await page.goto(`${base}/`);
+    await formShown(page);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    const input = await page.getByLabel('API key').boundingBox();
+    const button = await page.locator('button:text("Sign in")').boundingBox();
+    expect(input!.x + input!.width).toBeLessThanOrEqual(375);
+    expect(button!.x + button!.width).toBeLessThanOrEqual(375);
+    await shoot(page, 'phone-sign-in');
+    // Signed in at that width: the header's buttons fit too.
+    await page.getByLabel('API key').fill(KEY);
+    await page.getByLabel('API key').press('Enter');
+    await fleetLoaded(page);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    const signOut = await page.locator('button:text("Sign out")').boundingBox();
+    expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(375);
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
   });
 });
 

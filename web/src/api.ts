@@ -2,9 +2,11 @@
  * The one way the dashboard talks to backupql: its public GraphQL endpoint on the same origin
  * (`/graphql`), POSTs of `application/json` (which the gateway's CSRF prevention lets through).
  * An answer with data keeps its errors (one source down never hides the others); no data at all,
- * an HTTP failure or no answer is `ApiUnavailable`.
+ * an HTTP failure or no answer is `ApiUnavailable`. Every request carries the API key when there is
+ * one (auth.ts); an answer of 401 `UNAUTHENTICATED` is `Unauthenticated`, and brings the sign-in form.
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
+import { currentKey, unauthenticated } from './auth';
 import type { TypedDocumentString } from './gql/graphql';
 
 /** A GraphQL error as backupql reports it (contract §6). */
@@ -31,6 +33,11 @@ export class ApiUnavailable extends Error {
   override name = 'ApiUnavailable';
 }
 
+/** The API wants a credential: none was sent, or the one sent was refused (the sign-in form shows). */
+export class Unauthenticated extends ApiUnavailable {
+  override name = 'Unauthenticated';
+}
+
 const TIMEOUT_MS = 30_000;
 
 const ENDPOINT = new URL('graphql', document.baseURI).href;
@@ -38,15 +45,22 @@ const ENDPOINT = new URL('graphql', document.baseURI).href;
 export async function ask<T, V extends Record<string, unknown>>(operation: TypedDocumentString<T, V>, variables: V, signal?: AbortSignal): Promise<Answer<T>> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const key = currentKey();
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key !== null) headers.authorization = `Bearer ${key}`;
   let answer: { data: T | undefined; errors?: ApiError[] | undefined };
   try {
     // A client per request: its fetch options carry the request's own signal.
-    const client = new GraphQLClient(ENDPOINT, { errorPolicy: 'all', headers: { 'content-type': 'application/json' }, signal: combined });
+    const client = new GraphQLClient(ENDPOINT, { errorPolicy: 'all', headers, signal: combined });
     answer = await client.rawRequest<T, V>(String(operation), variables);
   } catch (error) {
     if (signal?.aborted) throw error;
     if (error instanceof ClientError) {
       const first = (error.response.errors as ApiError[] | undefined)?.[0];
+      if (error.response.status === 401 || first?.extensions?.code === 'UNAUTHENTICATED') {
+        unauthenticated(key);
+        throw new Unauthenticated(first ? first.message : `HTTP ${error.response.status}`);
+      }
       throw new ApiUnavailable(first ? first.message : `HTTP ${error.response.status}`);
     }
     if (timeout.aborted) throw new ApiUnavailable(`no answer within ${TIMEOUT_MS / 1000} s`);

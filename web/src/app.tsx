@@ -1,12 +1,15 @@
 /**
  * The fleet backup dashboard: the summary by coverage state and the sources at the top, then the
  * coverage table and the newest backups, or one target's history. Everything comes from the public
- * GraphQL API (`/graphql`); it reloads every 60 s and on "Refresh".
+ * GraphQL API (`/graphql`); it reloads every 60 s and on "Refresh". When the API asks for a
+ * credential, a sign-in form takes the place of all of it (auth.ts).
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiUnavailable } from './api';
+import { ApiUnavailable, Unauthenticated } from './api';
+import { signOut, useAuth } from './auth';
 import { CoverageTable } from './components/coverage';
 import { RecentBackups } from './components/recent';
+import { SignInForm } from './components/signin';
 import { FleetSummary, SourceList } from './components/summary';
 import { TargetView } from './components/target';
 import { loadCoverage, loadRecent, messageOf, otherErrors, sourcesOf, type Coverage, type Recent } from './fleet';
@@ -41,6 +44,8 @@ const INITIAL: FleetState = {
 
 export function App() {
   const view = useView();
+  const auth = useAuth();
+  const signingIn = auth.signIn !== 'none';
   const [fleet, setFleet] = useState<FleetState>(INITIAL);
   const [refreshKey, setRefreshKey] = useState(0);
   const [detailUnavailable, setDetailUnavailable] = useState<string | null>(null);
@@ -53,11 +58,24 @@ export function App() {
     return () => clearInterval(timer);
   }, [refresh]);
 
+  // Whatever was shown belongs to the credential it was read with: a sign-in or out starts afresh.
   useEffect(() => {
+    if (!signingIn) return;
+    setFleet({ ...INITIAL, loading: false });
+    setDetailUnavailable(null);
+  }, [signingIn]);
+
+  useEffect(() => {
+    // Nothing is asked while the sign-in form waits for a key; a new key asks at once.
+    if (signingIn) return;
     const abort = new AbortController();
     setFleet((f) => ({ ...f, loading: true }));
     void Promise.allSettled([loadCoverage(abort.signal), loadRecent(abort.signal)]).then(([coverage, recent]) => {
       if (abort.signal.aborted) return;
+      if ([coverage, recent].some((r) => r.status === 'rejected' && r.reason instanceof Unauthenticated)) {
+        setFleet({ ...INITIAL, loading: false });
+        return;
+      }
       const down = [coverage, recent].find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof ApiUnavailable);
       if (coverage.status === 'fulfilled' && coverage.value.serverNow !== null) setOffset(coverage.value.serverNow - Date.now());
       setFleet((f) => ({
@@ -72,7 +90,7 @@ export function App() {
       }));
     });
     return () => abort.abort();
-  }, [refreshKey]);
+  }, [refreshKey, signingIn, auth.key]);
 
   const now = Date.now() + offset;
   const errors = [...(fleet.coverage?.errors ?? []), ...fleet.recentErrors];
@@ -90,60 +108,83 @@ export function App() {
             <a href={location.pathname}>Fleet backups</a>
           </h1>
           <p class="muted" role="status" aria-live="polite">
-            {fleet.loading
-              ? fleet.updatedAt
-                ? 'Refreshing…'
-                : 'Loading…'
-              : fleet.updatedAt
-                ? `Updated ${new Date(fleet.updatedAt).toLocaleTimeString()}`
-                : 'Not loaded'}
-            <span class="nowrap"> · refreshes every {REFRESH_MS / 1000} s</span>
+            {signingIn ? (
+              'Sign-in needed'
+            ) : (
+              <>
+                {fleet.loading
+                  ? fleet.updatedAt
+                    ? 'Refreshing…'
+                    : 'Loading…'
+                  : fleet.updatedAt
+                    ? `Updated ${new Date(fleet.updatedAt).toLocaleTimeString()}`
+                    : 'Not loaded'}
+                <span class="nowrap"> · refreshes every {REFRESH_MS / 1000} s</span>
+              </>
+            )}
           </p>
         </div>
-        <button type="button" onClick={refresh} disabled={fleet.loading}>
-          Refresh
-        </button>
-      </header>
-      {unavailable ? (
-        <div class="banner" role="alert">
-          <strong>The backup API cannot be reached:</strong> {unavailable}.{' '}
-          {fleet.updatedAt ? `Showing what it said at ${new Date(fleet.updatedAt).toLocaleTimeString()}. ` : ''}
-          It is asked again every {REFRESH_MS / 1000} s.
-        </div>
-      ) : null}
-      <main aria-busy={fleet.loading}>
-        <FleetSummary summary={fleet.coverage?.summary ?? null} stateHref={stateHref} />
-        <SourceList sources={sources} loading={fleet.loading} />
-        {others.length ? (
-          <div class="notice" role="note">
-            <strong>Partly answered:</strong>
-            <ul>
-              {others.map((e, i) => (
-                <li key={i}>
-                  <code>{e.extensions?.code ?? 'ERROR'}</code> {e.message}
-                </li>
-              ))}
-            </ul>
+        {signingIn ? null : (
+          <div class="actions">
+            <button type="button" onClick={refresh} disabled={fleet.loading}>
+              Refresh
+            </button>
+            {auth.key !== null ? (
+              <button type="button" class="secondary" onClick={signOut}>
+                Sign out
+              </button>
+            ) : null}
           </div>
-        ) : null}
-        {target ? (
-          <TargetView
-            key={target}
-            view={{ ...view, target }}
-            coverage={fleet.coverage?.items.find((i) => i.target.id === target)}
-            now={now}
-            refreshKey={refreshKey}
-            onUnavailable={setDetailUnavailable}
-          />
-        ) : (
-          <>
-            {fleet.coverageError && !fleet.unavailable ? <p class="error">The coverage could not be loaded: {fleet.coverageError}</p> : null}
-            <CoverageTable items={fleet.coverage?.items ?? null} loading={fleet.loading} view={view} now={now} />
-            {fleet.recentError && !fleet.unavailable ? <p class="error">The newest backups could not be loaded: {fleet.recentError}</p> : null}
-            <RecentBackups recent={fleet.recent} loading={fleet.loading} view={view} now={now} />
-          </>
         )}
-      </main>
+      </header>
+      {signingIn ? (
+        <main>
+          <SignInForm refused={auth.signIn === 'refused'} />
+        </main>
+      ) : (
+        <>
+          {unavailable ? (
+            <div class="banner" role="alert">
+              <strong>The backup API cannot be reached:</strong> {unavailable}.{' '}
+              {fleet.updatedAt ? `Showing what it said at ${new Date(fleet.updatedAt).toLocaleTimeString()}. ` : ''}
+              It is asked again every {REFRESH_MS / 1000} s.
+            </div>
+          ) : null}
+          <main aria-busy={fleet.loading}>
+            <FleetSummary summary={fleet.coverage?.summary ?? null} stateHref={stateHref} />
+            <SourceList sources={sources} loading={fleet.loading} />
+            {others.length ? (
+              <div class="notice" role="note">
+                <strong>Partly answered:</strong>
+                <ul>
+                  {others.map((e, i) => (
+                    <li key={i}>
+                      <code>{e.extensions?.code ?? 'ERROR'}</code> {e.message}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+            {target ? (
+              <TargetView
+                key={target}
+                view={{ ...view, target }}
+                coverage={fleet.coverage?.items.find((i) => i.target.id === target)}
+                now={now}
+                refreshKey={refreshKey}
+                onUnavailable={setDetailUnavailable}
+              />
+            ) : (
+              <>
+                {fleet.coverageError && !fleet.unavailable ? <p class="error">The coverage could not be loaded: {fleet.coverageError}</p> : null}
+                <CoverageTable items={fleet.coverage?.items ?? null} loading={fleet.loading} view={view} now={now} />
+                {fleet.recentError && !fleet.unavailable ? <p class="error">The newest backups could not be loaded: {fleet.recentError}</p> : null}
+                <RecentBackups recent={fleet.recent} loading={fleet.loading} view={view} now={now} />
+              </>
+            )}
+          </main>
+        </>
+      )}
       <footer class="muted">
         From the backupql GraphQL API: <a href="/graphql">/graphql</a> (GraphiQL).
       </footer>

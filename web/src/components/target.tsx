@@ -1,6 +1,6 @@
 /** One tenant's or instance's backup history: numbered pages, and its size and duration over time. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiUnavailable } from '../api';
+import { ApiUnavailable, Unauthenticated } from '../api';
 import { messageOf, type CoverageItem } from '../fleet';
 import { formatBytes, formatDuration, formatSeconds, formatSecondsShort, formatShortTime, formatTime } from '../format';
 import { loadChart, loadHistory, type ChartPoint, type HistoryPage } from '../history';
@@ -43,7 +43,8 @@ export function TargetView({
       (error: unknown) => {
         if (abort.signal.aborted) return;
         setHistory((h) => ({ ...h, loading: false, error: messageOf(error) }));
-        if (error instanceof ApiUnavailable) onUnavailable(error.message);
+        // Unauthenticated: the sign-in form shows instead.
+        if (error instanceof ApiUnavailable && !(error instanceof Unauthenticated)) onUnavailable(error.message);
       },
     );
     return () => abort.abort();
