@@ -45,7 +45,11 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
   const start = async () => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')];
     if (options.password) args.push('--requirepass', options.password);
-    const spawned = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
+    // A real server on its own clock: the suite's second run moves this process's clock with
+    // libfaketime (LD_PRELOAD), under which redis-server never answers; the gateway's "now" is the
+    // injected clock either way, and Redis's TTLs are Redis's own.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME') && !k.startsWith('DONT_FAKE')));
+    const spawned = spawn(REDIS_SERVER, args, { stdio: 'ignore', env });
     child = spawned;
     // A test worker killed outright runs no exit handler: this kills the server (and removes its directory) when this process is gone.
     watchdog = spawn(
