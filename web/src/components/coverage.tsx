@@ -28,6 +28,23 @@ export function filterCoverage(items: readonly CoverageItem[], view: View): Cove
 
 const distinct = (values: string[], current: string) => [...new Set(current ? [...values, current] : values)].sort();
 
+/** One labelled filter: "all" (the empty value), then each option. */
+function FilterSelect(props: { label: string; name: string; all: string; value: string; options: readonly string[]; onChange: (value: string) => void }) {
+  return (
+    <label>
+      <span>{props.label}</span>
+      <select name={props.name} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <option value="">{props.all}</option>
+        {props.options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function CoverageTable({ items, loading, view, now }: { items: CoverageItem[] | null; loading: boolean; view: View; now: number }) {
   const set = (change: Partial<View>) => go({ ...view, ...change }, 'replace');
   const rows = items ? filterCoverage(items, view) : [];
@@ -36,45 +53,36 @@ export function CoverageTable({ items, loading, view, now }: { items: CoverageIt
     <section aria-labelledby="coverage-title" class="coverage">
       <h2 id="coverage-title">Coverage</h2>
       <form class="filters" role="search" aria-label="Filter the coverage table" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <span>Provider</span>
-          <select name="provider" value={view.provider} onChange={(e) => set({ provider: e.currentTarget.value })}>
-            <option value="">All providers</option>
-            {distinct(
-              (items ?? []).map((i) => i.provider),
-              view.provider,
-            ).map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Source</span>
-          <select name="source" value={view.source} onChange={(e) => set({ source: e.currentTarget.value })}>
-            <option value="">All sources</option>
-            {distinct(
-              (items ?? []).map((i) => i.source),
-              view.source,
-            ).map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>State</span>
-          <select name="state" value={view.state} onChange={(e) => set({ state: e.currentTarget.value as View['state'] })}>
-            <option value="">All states</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Provider"
+          name="provider"
+          all="All providers"
+          value={view.provider}
+          options={distinct(
+            (items ?? []).map((i) => i.provider),
+            view.provider,
+          )}
+          onChange={(provider) => set({ provider })}
+        />
+        <FilterSelect
+          label="Source"
+          name="source"
+          all="All sources"
+          value={view.source}
+          options={distinct(
+            (items ?? []).map((i) => i.source),
+            view.source,
+          )}
+          onChange={(source) => set({ source })}
+        />
+        <FilterSelect
+          label="State"
+          name="state"
+          all="All states"
+          value={view.state}
+          options={STATES}
+          onChange={(state) => set({ state: state as View['state'] })}
+        />
         <label>
           <span>Name</span>
           <input type="search" name="q" value={view.q} placeholder="Search by name" autoComplete="off" onInput={(e) => set({ q: e.currentTarget.value })} />
