@@ -2,7 +2,8 @@
  * `npm run simulators`: only the simulated upstreams, for frontend work and tests (contract §2).
  * Flags: --obshell-port N (default 2886; further clusters on the next ports), --huawei-port N
  * (default 8686), --latency-ms N, --rate-limit N (Huawei requests per second per credential, then
- * 429 APIGW.0308), --seed N, --host H. Prints one JSON line when ready.
+ * 429 APIGW.0308), --seed N, --host H, --backup-seconds N (how long a backup started through the
+ * simulated APIs takes to finish; default 60). Prints one JSON line when ready.
  *
  * A generated fleet of any size instead of the demo fleet: --clusters N --tenants-per-cluster N
  * --projects N --dcs-per-project N --rds-per-project N [--history-days N] (all five, or none).
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'huawei-port': { type: 'string' },
     'latency-ms': { type: 'string' },
     'rate-limit': { type: 'string' },
+    'backup-seconds': { type: 'string' },
     seed: { type: 'string' },
     host: { type: 'string' },
     clusters: { type: 'string' },
@@ -46,6 +48,11 @@ if (!Number.isFinite(latencyMs) || latencyMs < 0) {
 const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
 if (rateLimit !== undefined && !(Number.isFinite(rateLimit) && rateLimit > 0)) {
   console.error(`--rate-limit must be a positive number of requests per second; got ${values['rate-limit']}`);
+  process.exit(2);
+}
+const backupSeconds = values['backup-seconds'] === undefined ? undefined : Number(values['backup-seconds']);
+if (backupSeconds !== undefined && !(Number.isFinite(backupSeconds) && backupSeconds > 0)) {
+  console.error(`--backup-seconds must be a positive number; got ${values['backup-seconds']}`);
   process.exit(2);
 }
 const seed = values.seed === undefined ? undefined : Number(values.seed);
@@ -88,6 +95,7 @@ const sims = await startFleetSimulators({
   latencyMs,
   ...(rateLimit === undefined ? {} : { huaweiRateLimit: { requestsPerSecond: rateLimit } }),
   ...(seed === undefined ? {} : { seed }),
+  ...(backupSeconds === undefined ? {} : { backupDurationMs: backupSeconds * 1000 }),
 });
 process.stdout.write(`${JSON.stringify(sims.describe())}\n`);
 

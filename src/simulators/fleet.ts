@@ -98,6 +98,13 @@ export interface ObTenantSim {
   row: ObTenantRow;
   /** Oldest first. */
   jobs: ObJob[];
+  /**
+   * `data_backup_dest` (CDB_OB_BACKUP_PARAMETER). Absent: configured (where the tenant's backups
+   * already go); null or '': not set, so a backup start answers `OB.Backup.DataDestEmpty`.
+   */
+  dataBackupDest?: string | null;
+  /** `log_archive_dest` (CDB_OB_ARCHIVE_DEST). Absent: configured; null or '': `OB.Backup.ArchiveDestEmpty`. */
+  logArchiveDest?: string | null;
 }
 
 export interface ObClusterSim {

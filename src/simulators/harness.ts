@@ -100,6 +100,11 @@ export interface SimServerOptions {
   latencyMs?: number;
   /** The stack's clock: `receivedAt` (what auth timestamps are checked against). Default: the system clock. */
   clock?: Clock;
+  /**
+   * Runs before each request is answered (after holding and latency, before faults and the route):
+   * the simulators bring their backups in progress up to the clock's "now" here (progress.ts).
+   */
+  beforeRequest?: () => void;
 }
 
 interface Compiled {
@@ -123,6 +128,7 @@ export class SimServer {
   readonly calls: CallRecord[] = [];
   private readonly routes: Compiled[];
   private readonly notFound: SimServerOptions['notFound'];
+  private readonly beforeRequest: (() => void) | undefined;
   readonly clock: Clock;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -139,6 +145,7 @@ export class SimServer {
     this.latencyMs = options.latencyMs ?? 0;
     this.notFound = options.notFound;
     this.clock = options.clock ?? systemClock;
+    this.beforeRequest = options.beforeRequest;
     this.routes = options.routes.map((def) => ({ def, segments: def.pattern.split('/') }));
     this.server = createServer((req, res) => {
       void this.dispatch(req, res);
@@ -289,6 +296,7 @@ export class SimServer {
     try {
       if (this.holding) await new Promise<void>((go) => this.held.push(go));
       if (this.latencyMs > 0) await sleep(this.latencyMs);
+      this.beforeRequest?.();
       const fault = matched ? this.takeFault(matched.def.name, matched.params, query) : undefined;
       if (fault) record.fault = fault.kind;
 

@@ -25,6 +25,11 @@ export interface FleetSimulatorOptions extends Partial<FleetOptions> {
   latencyMs?: number;
   /** Throttling of the Huawei endpoint, per credential (429 `APIGW.0308` beyond it). */
   huaweiRateLimit?: { requestsPerSecond: number; burst?: number };
+  /**
+   * How long a backup started through the simulated APIs takes to finish, by the stack's clock
+   * (obshell jobs, DCS and RDS backups; progress.ts). Default 60 000.
+   */
+  backupDurationMs?: number;
 }
 
 /** What `npm run simulators` prints (contract §2), plus every cluster and project. */
@@ -61,7 +66,16 @@ export async function startFleetSimulators(options: FleetSimulatorOptions = {}):
   try {
     for (const [i, cluster] of fleet.oceanbase.entries()) {
       const port = options.obshellPort ? options.obshellPort + i : 0;
-      obshell.push(await startObshellSimulator({ cluster, port, host, latencyMs, clock }));
+      obshell.push(
+        await startObshellSimulator({
+          cluster,
+          port,
+          host,
+          latencyMs,
+          clock,
+          ...(options.backupDurationMs === undefined ? {} : { backupDurationMs: options.backupDurationMs }),
+        }),
+      );
     }
     huawei = await startHuaweiSimulator({
       account: fleet.huawei,
@@ -70,6 +84,7 @@ export async function startFleetSimulators(options: FleetSimulatorOptions = {}):
       latencyMs,
       clock,
       ...(options.huaweiRateLimit ? { rateLimit: options.huaweiRateLimit } : {}),
+      ...(options.backupDurationMs === undefined ? {} : { backupDurationMs: options.backupDurationMs }),
     });
   } catch (err) {
     await Promise.all([...obshell.map((s) => s.close()), huawei?.close()]);

@@ -82,3 +82,17 @@ export function inRange(epochMs: number, range: { begin: number; end: number } |
   const second = Math.floor(epochMs / 1000) * 1000;
   return second >= range.begin && second <= range.end;
 }
+
+/**
+ * A JSON object request body: the object, `{}` for an empty body, or undefined when the body is
+ * not a JSON object (each service answers that with its own parameter error).
+ */
+export function objectBody(req: SimRequest): Record<string, unknown> | undefined {
+  if (req.body.length === 0) return {};
+  try {
+    const value: unknown = JSON.parse(req.body.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,14 +1,17 @@
 /**
- * Simulated RDS v3 listing APIs (notes §B), behind the gateway. Error bodies in RDS's own shape:
+ * Simulated RDS v3 listing APIs (notes §B) and manual backup actions (docs/upstreams.md §3), behind the gateway. Error bodies in RDS's own shape:
  * `{"error_code": "DBS.xxxxxx", "error_msg": "..."}` (no `error_ext_msg`).
  *
  * The per-parameter error codes are not documented (notes, Uncertainties 5); every invalid or
  * missing parameter answers 400 `DBS.200001` "Parameter error.".
  */
+import { randomBytes } from 'node:crypto';
 import type { RouteDef, SimRequest, SimResponse } from '../harness.js';
-import type { HuaweiAccountSim, HuaweiProjectSim, RdsInstanceRow } from '../fleet.js';
+import type { HuaweiAccountSim, HuaweiProjectSim, RdsBackupRow, RdsInstanceRow, RdsInstanceSim } from '../fleet.js';
+import type { BackupProgress } from '../progress.js';
+import { rdsTime } from '../timefmt.js';
 import type { Caller, Gateway } from './gateway.js';
-import { enumParam, inRange, json, page, pageParams, PROJECT_ID, projectFor, utcFromFields } from './params.js';
+import { enumParam, inRange, json, objectBody, page, pageParams, PROJECT_ID, projectFor, utcFromFields } from './params.js';
 
 const INSTANCE_ID = /^[0-9a-f]{32}in\d{2}$/;
 const BACKUP_ID = /^[0-9a-f]{32}br\d{2}$/;
@@ -21,7 +24,7 @@ const BACKUP_TYPES = ['auto', 'manual', 'fragment', 'incremental'];
 /** GO-only `status` filter (notes B.1). */
 const BACKUP_STATUS_FILTER = ['BUILDING', 'COMPLETED', 'FAILED'];
 
-export function rdsRoutes(account: HuaweiAccountSim, gateway: Gateway): RouteDef[] {
+export function rdsRoutes(account: HuaweiAccountSim, gateway: Gateway, progress: BackupProgress): RouteDef[] {
   return [
     {
       name: 'rds.listInstances',
@@ -34,6 +37,18 @@ export function rdsRoutes(account: HuaweiAccountSim, gateway: Gateway): RouteDef
       method: 'GET',
       pattern: '/v3/:project_id/backups',
       handle: gateway.route((req, caller) => listBackups(account, req, caller)),
+    },
+    {
+      name: 'rds.createBackup',
+      method: 'POST',
+      pattern: '/v3/:project_id/backups',
+      handle: gateway.route((req, caller) => createBackup(account, req, caller, progress)),
+    },
+    {
+      name: 'rds.deleteBackup',
+      method: 'DELETE',
+      pattern: '/v3/:project_id/backups/:backup_id',
+      handle: gateway.route((req, caller) => deleteBackup(account, req, caller, progress)),
     },
   ];
 }
@@ -151,4 +166,110 @@ export function parseRdsTime(text: string): number | undefined {
   if (offH > 14 || offM > 59) return undefined;
   const offset = (offH * 60 + offM) * 60_000 * (m[8] === '-' ? -1 : 1);
   return local - offset;
+}
+
+// ---- actions (docs/upstreams.md §3) ------------------------------------------------------------------
+
+/** ^[A-Za-z][A-Za-z0-9_-]{3,63}$: 4–64 characters, a letter first (docs/upstreams.md §3.1). */
+const BACKUP_NAME = /^[A-Za-z][A-Za-z0-9_-]{3,63}$/;
+const DESCRIPTION_FORBIDDEN = /[>!<"&'=]/;
+/** "Another operation is being performed on the DB instance or the DB instance is faulty." (tf-hw retries it). */
+const busy = () => rdsError(409, 'DBS.200019', 'Another operation is being performed on the DB instance or the DB instance is faulty.');
+/** Not confirmed (docs/upstreams.md §3.2 names no code): an invented DBS code with RDS's 404. */
+const backupNotFound = () => rdsError(404, 'DBS.201007', 'The backup does not exist.');
+/** Not confirmed (only manual backups can be deleted; no code documented): an invented DBS code, 400. */
+const notManual = () => rdsError(400, 'DBS.201210', 'Only manual backups can be deleted.');
+
+/** The instance of the project that holds the backup, and the backup's place in its list. */
+function findBackup(proj: HuaweiProjectSim, backupId: string): { instance: RdsInstanceSim; index: number } | undefined {
+  for (const instance of proj.rds) {
+    const index = instance.backups.findIndex((b) => b.row.id === backupId);
+    if (index !== -1) return { instance, index };
+  }
+  return undefined;
+}
+
+/**
+ * `POST /v3/{project_id}/backups` (`CreateManualBackup`): 200 `{"backup": {…, "status": "BUILDING",
+ * "type": "manual"}}`. Checks: the body — a JSON object with `instance_id` (well-formed) and a valid,
+ * unused `name`, a `description` of at most 256 characters without `>!<"&'=` — else 400
+ * `DBS.200001` "Parameter error." (the codes for a bad or duplicate name are not confirmed; this is
+ * the code RDS uses for every parameter error, notes Uncertainties 5); the project (403); the
+ * instance (404 `DBS.200002`); the instance ACTIVE and no backup BUILDING, else 409 `DBS.200019`.
+ *
+ * The backup is BUILDING until the backup duration, then COMPLETED with a size and `end_time`.
+ */
+function createBackup(account: HuaweiAccountSim, req: SimRequest, caller: Caller, progress: BackupProgress): SimResponse {
+  const body = objectBody(req);
+  if (!body) return parameterError();
+  const { instance_id: instanceId, name, description = '' } = body;
+  if (typeof instanceId !== 'string' || !INSTANCE_ID.test(instanceId)) return parameterError();
+  if (typeof name !== 'string' || !BACKUP_NAME.test(name)) return parameterError();
+  if (typeof description !== 'string' || description.length > 256 || DESCRIPTION_FORBIDDEN.test(description)) return parameterError();
+  const proj = project(account, req, caller);
+  if ('status' in proj) return proj;
+  const instance = proj.rds.find((i) => i.row.id === instanceId);
+  if (!instance) return rdsError(404, 'DBS.200002', 'The DB instance does not exist.');
+  if (instance.backups.some((b) => b.row.name === name)) return parameterError();
+  if (instance.row.status !== 'ACTIVE' || instance.backups.some((b) => b.row.status === 'BUILDING')) return busy();
+
+  const at = progress.clock.now();
+  const row: RdsBackupRow = {
+    id: `${randomBytes(16).toString('hex')}br${instance.row.id.slice(-2)}`,
+    name,
+    instance_id: instance.row.id,
+    type: 'manual',
+    size: 0,
+    status: 'BUILDING',
+    begin_time: rdsTime(at),
+    end_time: '',
+    datastore: { type: instance.row.datastore.type, version: instance.row.datastore.version },
+  };
+  instance.backups.push({ row, beginMs: at });
+  instance.backups.sort((a, b) => b.beginMs - a.beginMs);
+
+  const doneAt = at + progress.durationMs;
+  // `size` in KB, as the listing reports it: about a third of the used storage (GB).
+  const sizeKb = Math.max(1024, Math.floor(instance.row.storage_used_space * 1024 * 1024 * 0.3));
+  progress.add((now) => {
+    if (row.status !== 'BUILDING') return true; // deleted meanwhile (not allowed while BUILDING, but cheap)
+    if (now < doneAt) return false;
+    row.status = 'COMPLETED';
+    row.size = sizeKb;
+    row.end_time = rdsTime(doneAt);
+    return true;
+  });
+  return json(200, {
+    backup: { id: row.id, instance_id: row.instance_id, name, description, begin_time: row.begin_time, status: 'BUILDING', type: 'manual' },
+  });
+}
+
+/**
+ * `DELETE /v3/{project_id}/backups/{backup_id}` (`DeleteManualBackup`): 200 `{}` (the docs leave
+ * open whether the body is empty or `{}`). The backup is then DELETING for a short time (5% of the
+ * backup duration, at least 1 s) and then leaves the list. Not found: 404; an automated (or other
+ * non-manual) backup: 400; one BUILDING or already DELETING: 409 `DBS.200019` (codes of the first
+ * two not confirmed).
+ */
+function deleteBackup(account: HuaweiAccountSim, req: SimRequest, caller: Caller, progress: BackupProgress): SimResponse {
+  const backupId = req.params['backup_id']!;
+  if (!BACKUP_ID.test(backupId)) return backupNotFound();
+  const proj = project(account, req, caller);
+  if ('status' in proj) return proj;
+  const found = findBackup(proj, backupId);
+  if (!found) return backupNotFound();
+  const backup = found.instance.backups[found.index]!;
+  if (backup.row.type !== 'manual') return notManual();
+  if (backup.row.status === 'BUILDING' || backup.row.status === 'DELETING') return busy();
+
+  backup.row.status = 'DELETING';
+  const goneAt = progress.clock.now() + progress.shortMs;
+  const { instance } = found;
+  progress.add((now) => {
+    if (now < goneAt) return false;
+    const index = instance.backups.indexOf(backup);
+    if (index !== -1) instance.backups.splice(index, 1);
+    return true;
+  });
+  return json(200, {});
 }

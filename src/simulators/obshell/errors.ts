@@ -143,4 +143,32 @@ export const obErrors = {
     current: { status: 400, errCode: 'Common.BindJsonFailed', message: `Bind JSON failed: ${goError}` },
     legacy: { status: 400, code: 1001, message: `Illegal argument: ${goError}` },
   }),
+
+  // ---- backup actions (docs/upstreams.md §1.1, §1.2). Legacy (≤ 4.3.0.0) texts are not confirmed:
+  // they follow that era's "<kind>: <detail>" pattern with its int codes. ----
+  /** `BodyDecrypt`: a body that does not decrypt under the header's keys (`code` 10008 like the other auth errors). */
+  bodyDecryptFailed: (): ErrorDef => ({
+    current: { status: 401, errCode: 'Common.Unauthorized', code: 10008, message: 'Unauthorized' },
+    legacy: legacyAuth('body decrypt failed'),
+  }),
+  noUserTenants: (): ErrorDef => ({
+    current: { status: 400, errCode: 'OB.Backup.NoUserTenants', message: 'No user tenants found' },
+    legacy: { status: 400, code: 1001, message: 'Illegal argument: no user tenants found' },
+  }),
+  archiveDestEmpty: (name: string, id: number): ErrorDef => ({
+    current: { status: 400, errCode: 'OB.Backup.ArchiveDestEmpty', message: `Archive destination is empty, tenant: ${name}(${id})` },
+    legacy: { status: 400, code: 1001, message: `Illegal argument: archive destination is empty, tenant: ${name}(${id})` },
+  }),
+  dataDestEmpty: (name: string, id: number): ErrorDef => ({
+    current: { status: 400, errCode: 'OB.Backup.DataDestEmpty', message: `Data destination is empty, tenant: ${name}(${id})` },
+    legacy: { status: 400, code: 1001, message: `Illegal argument: data destination is empty, tenant: ${name}(${id})` },
+  }),
+  backupModeInvalid: (mode: string): ErrorDef => ({
+    current: { status: 400, errCode: 'OB.Backup.Mode.Invalid', message: `Invalid backup mode: ${mode}, must be full or incremental` },
+    legacy: { status: 400, code: 1001, message: `Illegal argument: invalid backup mode: ${mode}` },
+  }),
+  backupStatusInvalid: (status: string): ErrorDef => ({
+    current: { status: 400, errCode: 'OB.Backup.Status.Invalid', message: `Invalid backup status: '${status}', must be 'canceled'` },
+    legacy: { status: 400, code: 1001, message: `Illegal argument: invalid backup status: ${status}` },
+  }),
 };

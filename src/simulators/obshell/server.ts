@@ -15,6 +15,8 @@ import { SimServer, type RouteDef, type SimRequest, type SimResponse } from '../
 import { goRfc3339Nano } from '../timefmt.js';
 import { AgentKeyPair, decodeHeaderJson, GoError, type DecodedHeader } from './crypto.js';
 import { errorBody, obErrors, type ErrorDef, type ErrorStyle } from './errors.js';
+import { BackupProgress, DEFAULT_BACKUP_DURATION_MS } from '../progress.js';
+import { bindJson, cancelJob, dagDetail, decryptBody, runningJob, startJob, type BackupMode } from './actions.js';
 import { listBackupJobs } from './tasks.js';
 
 export type { ErrorStyle } from './errors.js';
@@ -35,8 +37,10 @@ export interface ObshellSimulatorOptions {
   keyBits?: 512 | 1024;
   /** Default 'CLUSTER AGENT'; anything else → Agent.Identify.NotSupportOperation on backup/tenant routes. */
   identity?: string;
-  /** The stack's clock: the `Ts` check and the envelope's `timestamp`. Default: the system clock. */
+  /** The stack's clock: the `Ts` check, the envelope's `timestamp`, backups in progress. Default: the system clock. */
   clock?: Clock;
+  /** How long a backup started through the API takes to complete (progress.ts). Default 60 000. */
+  backupDurationMs?: number;
   /** Default 0 (ephemeral). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -49,6 +53,8 @@ export interface ObshellSimulator {
   readonly cluster: ObClusterSim;
   /** What `/api/v1/secret` serves right now. */
   readonly publicKeyBase64: string;
+  /** Backups started or cancelled through the API; `tick()` applies the clock's now (done before each request). */
+  readonly progress: BackupProgress;
   /** New RSA key pair, as after an agent restart or upgrade. */
   rotateKey(): void;
   close(): Promise<void>;
@@ -61,6 +67,10 @@ export const OBSHELL_ROUTES = {
   tenantBackupOverview: 'obshell.tenantBackupOverview',
   clusterBackupOverview: 'obshell.clusterBackupOverview',
   tenantBackupTasks: 'obshell.tenantBackupTasks',
+  startTenantBackup: 'obshell.startTenantBackup',
+  startClusterBackup: 'obshell.startClusterBackup',
+  cancelTenantBackup: 'obshell.cancelTenantBackup',
+  cancelClusterBackup: 'obshell.cancelClusterBackup',
 } as const;
 
 export async function startObshellSimulator(options: ObshellSimulatorOptions): Promise<ObshellSimulator> {
@@ -83,6 +93,9 @@ class SimulatedAgent implements ObshellSimulator {
   private readonly keyBits: 512 | 1024;
   private readonly identity: string;
   private key: AgentKeyPair;
+  readonly progress: BackupProgress;
+  /** The task engine's DAG ids, per agent. */
+  private nextDagId = 1001;
 
   constructor(options: ObshellSimulatorOptions) {
     this.cluster = options.cluster;
@@ -92,6 +105,8 @@ class SimulatedAgent implements ObshellSimulator {
     this.keyBits = options.keyBits ?? 1024;
     this.identity = options.identity ?? CLUSTER_AGENT;
     this.key = new AgentKeyPair(this.keyBits);
+    const clock = options.clock ?? systemClock;
+    this.progress = new BackupProgress(clock, options.backupDurationMs ?? DEFAULT_BACKUP_DURATION_MS);
 
     const routes: RouteDef[] = [
       this.route(OBSHELL_ROUTES.info, '/api/v1/info', false, () => ({ data: this.agentStatus() })),
@@ -101,6 +116,11 @@ class SimulatedAgent implements ObshellSimulator {
       this.route(OBSHELL_ROUTES.tenantsOverview, '/api/v1/tenants/overview', true, () => this.tenantsOverview()),
       this.route(OBSHELL_ROUTES.tenantBackupOverview, '/api/v1/tenant/:name/backup/overview', true, (req) => this.tenantBackupOverview(req)),
       this.route(OBSHELL_ROUTES.clusterBackupOverview, '/api/v1/obcluster/backup/overview', true, () => this.clusterBackupOverview()),
+      // The actions (obshell ≥ 4.2.4.0, so in both error styles): docs/upstreams.md §1.1, §1.2.
+      this.route(OBSHELL_ROUTES.startTenantBackup, '/api/v1/tenant/:name/backup', true, (req, body) => this.startTenantBackup(req, body), 'POST'),
+      this.route(OBSHELL_ROUTES.startClusterBackup, '/api/v1/obcluster/backup', true, (_req, body) => this.startClusterBackup(body), 'POST'),
+      this.route(OBSHELL_ROUTES.cancelTenantBackup, '/api/v1/tenant/:name/backup', true, (req, body) => this.cancelTenantBackup(req, body), 'PATCH'),
+      this.route(OBSHELL_ROUTES.cancelClusterBackup, '/api/v1/obcluster/backup', true, (_req, body) => this.cancelClusterBackup(body), 'PATCH'),
     ];
     // `/backup/tasks` arrived in 4.3.2.0 (notes §3): a legacy agent answers it with its 404.
     if (this.style === 'current') {
@@ -110,7 +130,8 @@ class SimulatedAgent implements ObshellSimulator {
       name: 'obshell',
       routes,
       latencyMs: options.latencyMs,
-      clock: options.clock ?? systemClock,
+      clock,
+      beforeRequest: () => this.progress.tick(),
       // gin's NoRoute (unknown path or method) still runs the global HeaderDecrypt middleware.
       notFound: (req) => this.pipeline(req, false, () => ({ error: obErrors.routeNotFound() })),
     });
@@ -134,11 +155,11 @@ class SimulatedAgent implements ObshellSimulator {
 
   // ---- pipeline -----------------------------------------------------------------------------------
 
-  private route(name: string, pattern: string, isProtected: boolean, handler: (req: SimRequest) => Outcome): RouteDef {
-    return { name, method: 'GET', pattern, handle: (req) => this.pipeline(req, isProtected, handler) };
+  private route(name: string, pattern: string, isProtected: boolean, handler: Handler, method: 'GET' | 'POST' | 'PATCH' = 'GET'): RouteDef {
+    return { name, method, pattern, handle: (req) => this.pipeline(req, isProtected, handler) };
   }
 
-  private pipeline(req: SimRequest, isProtected: boolean, handler: (req: SimRequest) => Outcome): SimResponse {
+  private pipeline(req: SimRequest, isProtected: boolean, handler: Handler): SimResponse {
     let header: DecodedHeader | undefined;
     // `HeaderDecrypt` reads either header; the agent one wins when both are sent.
     const agentRaw = headerValue(req, 'x-ocs-agent-header');
@@ -152,11 +173,19 @@ class SimulatedAgent implements ObshellSimulator {
         return this.answer(req, { error: obErrors.decryptFailed(goError, this.keyBits === 1024) });
       }
     }
+    // `BodyDecrypt` (global, after HeaderDecrypt): a body sent with a header must be base64 of its
+    // AES-128-CBC ciphertext under the header's Keys. Running it before `Verify` is an assumption.
+    let body = req.body;
+    if (header && body.length > 0) {
+      const plain = decryptBody(body, header.keys);
+      if (!plain) return this.answer(req, { error: obErrors.bodyDecryptFailed() });
+      body = plain;
+    }
     if (isProtected) {
       const denied = this.verify(req, header, kind);
       if (denied) return this.answer(req, { error: denied });
     }
-    return this.answer(req, handler(req));
+    return this.answer(req, handler(req, body));
   }
 
   /**
@@ -207,8 +236,8 @@ class SimulatedAgent implements ObshellSimulator {
       if (outcome.dataNull) envelope.data = null;
       envelope.error = body;
     } else {
-      // A Go slice is wrapped as {"contents": […]} by `buildResponseData`.
-      envelope.data = Array.isArray(outcome.data) ? { contents: outcome.data } : outcome.data;
+      // A Go slice is wrapped as {"contents": […]} by `buildResponseData`; nil data is omitted.
+      if (outcome.data !== undefined) envelope.data = Array.isArray(outcome.data) ? { contents: outcome.data } : outcome.data;
     }
     return { status: envelope.status as number, headers: { 'content-type': 'application/json' }, body: stringifyJson(envelope) };
   }
@@ -289,6 +318,121 @@ class SimulatedAgent implements ObshellSimulator {
     if ('panic' in result) return result;
     return { data: result.page };
   }
+
+  // ---- actions ------------------------------------------------------------------------------------
+
+  /** `POST /api/v1/tenant/:name/backup`: checks in the order of docs/upstreams.md §1.1. */
+  private startTenantBackup(req: SimRequest, body: Buffer): Outcome {
+    const checked = this.checkTenant(req);
+    if ('error' in checked) return checked;
+    const param = bindBackupParam(body);
+    if ('error' in param) return param;
+    const denied = destinationError(checked.tenant) ?? modeError(param);
+    if (denied) return { error: denied };
+    this.startOne(checked.tenant, param);
+    return { data: this.newDag(`${dagName(param.mode)} for ${checked.tenant.row.tenant_name}`) };
+  }
+
+  /** `POST /api/v1/obcluster/backup`: every user tenant. */
+  private startClusterBackup(body: Buffer): Outcome {
+    const denied = this.notClusterAgent();
+    if (denied) return { error: denied };
+    const param = bindBackupParam(body);
+    if ('error' in param) return param;
+    const tenants = this.userTenants();
+    if (tenants.length === 0) return { error: obErrors.noUserTenants() };
+    for (const tenant of tenants) {
+      const error = destinationError(tenant);
+      if (error) return { error };
+    }
+    const invalid = modeError(param);
+    if (invalid) return { error: invalid };
+    for (const tenant of tenants) this.startOne(tenant, param);
+    return { data: this.newDag(dagName(param.mode)) };
+  }
+
+  /**
+   * The DAG's `Start backup` node. The agent does not check for a backup already running: OceanBase
+   * refuses the `ALTER SYSTEM BACKUP` (OB_BACKUP_IN_PROGRESS) and the DAG goes FAILED later, while
+   * the POST has answered 200. So here: 200, and no second job (the DAG itself is not simulated).
+   */
+  private startOne(tenant: ObTenantSim, param: BackupParam): void {
+    if (runningJob(tenant)) return;
+    startJob(this.cluster, tenant, { mode: param.mode as BackupMode, plusArchive: param.plusArchive, encrypted: param.encryption !== '' }, this.progress);
+  }
+
+  /** `PATCH /api/v1/tenant/:name/backup`: the tenant route checks the tenant before binding. */
+  private cancelTenantBackup(req: SimRequest, body: Buffer): Outcome {
+    const checked = this.checkTenant(req);
+    if ('error' in checked) return checked;
+    const denied = bindStatusParam(body);
+    if (denied) return { error: denied };
+    // No row in CDB_OB_BACKUP_JOBS: nothing to do, and still a success.
+    const job = runningJob(checked.tenant);
+    if (job) cancelJob(job, this.progress);
+    return { data: undefined };
+  }
+
+  /** `PATCH /api/v1/obcluster/backup`: the cancel for each user tenant. */
+  private cancelClusterBackup(body: Buffer): Outcome {
+    const denied = this.notClusterAgent() ?? bindStatusParam(body);
+    if (denied) return { error: denied };
+    for (const tenant of this.userTenants()) {
+      const job = runningJob(tenant);
+      if (job) cancelJob(job, this.progress);
+    }
+    return { data: undefined };
+  }
+
+  private userTenants(): ObTenantSim[] {
+    return this.cluster.tenants.filter((t) => t.row.tenant_name !== 'sys' && t.row.in_recyclebin === 'NO');
+  }
+
+  private newDag(name: string): Record<string, unknown> {
+    return dagDetail(this.nextDagId++, name, this.server.clock.now());
+  }
+}
+
+type Handler = (req: SimRequest, body: Buffer) => Outcome;
+
+interface BackupParam {
+  /** Lower-cased; '' is full. */
+  mode: string;
+  encryption: string;
+  plusArchive: boolean;
+}
+
+/** `param.BackupParam` (`mode`, `encryption`, `plus_archive`), bound and `Format()`ted. */
+function bindBackupParam(body: Buffer): BackupParam | { error: ErrorDef } {
+  const bound = bindJson(body, 'BackupParam', { mode: 'string', encryption: 'string', plus_archive: 'bool' });
+  if ('bindError' in bound) return { error: obErrors.bindFailed(bound.bindError) };
+  const mode = (bound.values.mode ?? '').toLowerCase();
+  return { mode: mode === '' ? 'full' : mode, encryption: bound.values.encryption ?? '', plusArchive: bound.values.plus_archive ?? false };
+}
+
+function modeError(param: BackupParam): ErrorDef | undefined {
+  return param.mode === 'full' || param.mode === 'incremental' ? undefined : obErrors.backupModeInvalid(param.mode);
+}
+
+/** `param.BackupStatusParam`: `status` lower-cased, '' (or absent) is canceled. */
+function bindStatusParam(body: Buffer): ErrorDef | undefined {
+  const bound = bindJson(body, 'BackupStatusParam', { status: 'string' });
+  if ('bindError' in bound) return obErrors.bindFailed(bound.bindError);
+  const status = (bound.values.status ?? '').toLowerCase();
+  return status === '' || status === 'canceled' ? undefined : obErrors.backupStatusInvalid(status);
+}
+
+/** CDB_OB_ARCHIVE_DEST, then CDB_OB_BACKUP_PARAMETER `data_backup_dest` (absent on the sim: configured). */
+function destinationError(tenant: ObTenantSim): ErrorDef | undefined {
+  const unset = (dest: string | null | undefined) => dest === null || dest === '';
+  if (unset(tenant.logArchiveDest)) return obErrors.archiveDestEmpty(tenant.row.tenant_name, tenant.row.tenant_id);
+  if (unset(tenant.dataBackupDest)) return obErrors.dataDestEmpty(tenant.row.tenant_name, tenant.row.tenant_id);
+  return undefined;
+}
+
+/** The DAG names of `executor/ob/enter.go` (the tenant route appends " for <tenant>"). */
+function dagName(mode: string): string {
+  return mode === 'incremental' ? 'Obcluster start increment backup' : 'Obcluster start full backup';
 }
 
 /**
