@@ -178,6 +178,60 @@ export const configSchema = z
       .strict()
       .default({ metrics: true, collectorIntervalSeconds: 300, readinessCacheSeconds: 5, probeTimeoutMs: 5_000 })
       .describe('`/metrics`, `/readiness` and the background collector of backup state (`/health` is always served).'),
+    /** The mutations (start, cancel, delete backups): off unless enabled. */
+    actions: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('Accept the mutations (`startBackup`, `cancelBackup`, `deleteBackup`); off, they are refused with FORBIDDEN.'),
+        idempotencyTtlSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(7 * 86_400)
+          .default(86_400)
+          .describe("How long a `startBackup`'s outcome is kept for a retry with the same `idempotencyKey`, seconds (in Redis when `cache.redis` is set)."),
+      })
+      .strict()
+      .default({ enabled: false, idempotencyTtlSeconds: 86_400 })
+      .describe('The mutations (start, cancel, delete backups). Off unless enabled; with client authentication only the `operate` role may call them.'),
+    /** Subscriptions: one poller per source feeds every subscriber. */
+    live: z
+      .object({
+        fastIntervalSeconds: z.number().min(0.05).max(3_600).default(5).describe('How often a source is polled while one of its backups runs, seconds.'),
+        slowIntervalSeconds: z
+          .number()
+          .min(0.05)
+          .max(86_400)
+          .default(60)
+          .describe('How often a source is polled while nothing of it runs, seconds (never while nobody subscribes).'),
+        maxSubscriptionsPerClient: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000)
+          .default(20)
+          .describe('Open subscriptions one client (API key, else address) may hold; more are refused with RATE_LIMITED.'),
+        bufferPerSubscriber: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .default(256)
+          .describe(
+            'Events held for a subscriber that reads slowly: one per backup or target (the latest replaces the one before); past it the oldest are dropped.',
+          ),
+        leaseSeconds: z
+          .number()
+          .min(1)
+          .max(3_600)
+          .default(15)
+          .describe("With Redis, how long a replica's claim to poll a source lasts unless renewed, seconds."),
+      })
+      .strict()
+      .default({ fastIntervalSeconds: 5, slowIntervalSeconds: 60, maxSubscriptionsPerClient: 20, bufferPerSubscriber: 256, leaseSeconds: 15 })
+      .describe('Subscriptions (`backupProgress`, `coverageChanged`): one poller per source (with Redis, one across the replicas), fast while something runs.'),
     /** OpenTelemetry traces of operations and upstream calls, sent over OTLP/HTTP. Off by default. */
     tracing: z
       .object({

@@ -27,6 +27,12 @@ import { useOperationMetrics, useOpsEndpoints, useRequestId } from './ops/plugin
 import { Readiness } from './ops/readiness.js';
 import { Tracing, useTracing } from './ops/tracing.js';
 import { createIdCodec, createSources, FILTERABLE_ID_TYPES } from './providers/index.js';
+import { Redis } from 'ioredis';
+import { IdempotencyStore, MemoryIdempotencyBackend, RedisIdempotencyBackend } from './core/idempotency.js';
+import { ActionService } from './graphql/actions.js';
+import type { Services } from './graphql/context.js';
+import { LiveHub } from './live/hub.js';
+import type { IncomingMessage } from 'node:http';
 
 export interface GatewayOptions {
   /** The stack's one notion of "now" (default: the system clock). Tests pass a fixed one. */
@@ -48,6 +54,8 @@ export interface Gateway {
   metrics: Metrics | null;
   /** The background pass that turns the backup state into metrics (null when off). */
   collector: BackupStateCollector | null;
+  /** The subscriptions' pollers and pub/sub. */
+  live: LiveHub;
   /** Starts an HTTP server on the port (0: ephemeral); returns the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -104,11 +112,45 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
   const schema = buildSchema();
   const readiness = new Readiness(fleet, { cacheMs: config.operations.readinessCacheSeconds * 1000, timeoutMs: config.operations.probeTimeoutMs });
   const collector = metrics && config.operations.collectorIntervalSeconds > 0 ? new BackupStateCollector(schema, fleet, metrics) : null;
+  // Idempotency keys and live events: in Redis when one is configured (shared by the replicas), else here.
+  const actionsRedis = redis ? new Redis(redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false }) : null;
+  actionsRedis?.on('error', () => undefined);
+  const idempotency = new IdempotencyStore(
+    actionsRedis ? new RedisIdempotencyBackend(actionsRedis, `${redis!.keyPrefix}idempotency:`) : new MemoryIdempotencyBackend(clock),
+    { ttlMs: config.actions.idempotencyTtlSeconds * 1000 },
+  );
+  const live = new LiveHub(
+    fleet,
+    {
+      fastMs: config.live.fastIntervalSeconds * 1000,
+      slowMs: config.live.slowIntervalSeconds * 1000,
+      maxSubscriptionsPerClient: config.live.maxSubscriptionsPerClient,
+      bufferPerSubscriber: config.live.bufferPerSubscriber,
+      leaseMs: config.live.leaseSeconds * 1000,
+    },
+    redis ? { url: redis.url, keyPrefix: redis.keyPrefix } : null,
+    metrics?.live,
+  );
+  const actions = new ActionService({
+    enabled: config.actions.enabled,
+    idempotency,
+    ...(metrics ? { count: (action, source, provider, outcome) => metrics.actions.inc({ action, source, provider, outcome }) } : {}),
+    acted: (source) => live.nudge(source),
+  });
+  const servicesFor = (principal: Principal, req: IncomingMessage | undefined): Services => ({
+    actions,
+    live,
+    // Per-client limits: a credential is one client; with the API open, an address is.
+    clientKey: principal.via === 'open' ? `address:${req?.socket.remoteAddress ?? 'unknown'}` : `principal:${principal.name}`,
+  });
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: endpoint,
-    context: ({ request }) => {
-      const context = createContext(fleet, principals.get(request) ?? (authenticator.enabled ? DENIED : OPEN_ACCESS), request.signal, requestIdOf(request));
+    context: (initial) => {
+      const { request } = initial;
+      const req = (initial as unknown as { req?: IncomingMessage }).req;
+      const principal = principals.get(request) ?? (authenticator.enabled ? DENIED : OPEN_ACCESS);
+      const context = createContext(fleet, principal, request.signal, requestIdOf(request), servicesFor(principal, req));
       requestIds.set(request, context.op.requestId);
       return context;
     },
@@ -143,6 +185,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     config,
     metrics,
     collector,
+    live,
     async listen(port, host) {
       // The backup-state collector runs while the gateway serves.
       collector?.start(config.operations.collectorIntervalSeconds * 1000);
@@ -171,6 +214,9 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
       collector?.stop();
+      await live.close();
+      await idempotency.close();
+      await actionsRedis?.quit().catch(() => undefined);
       await fleet.close();
       await tracing?.shutdown();
       if (cache instanceof RedisPageCache) await cache.close();

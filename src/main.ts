@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     config = await loadConfigFile(file);
   } else {
     sims = await startFleetSimulators({ clock });
-    config = checkConfig(sims.config(), 'demo configuration');
+    // The demo's upstreams are simulated: its actions (start, cancel, delete) are on, to be tried.
+    config = checkConfig({ ...sims.config(), actions: { enabled: true } }, 'demo configuration');
     // The demo's example: page through the instance with the most backups.
     const project = sims.fleet.huawei.projects[0]!;
     const busiest = [...project.dcs].sort((a, b) => b.backups.length - a.backups.length)[0]!;

@@ -141,3 +141,15 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   // Every secret the process holds, not only the caller's: an upstream may echo another source's.
   return redactSecrets(text, secrets);
 }
+
+/** A refusal with its own contract code (`FORBIDDEN`, `RATE_LIMITED`, `CONFLICT`): the message and extensions go to the client as they are. */
+export class CodedError extends Error {
+  override readonly name = 'CodedError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}

@@ -67,6 +67,8 @@ export interface OperationScope {
   span?: Span | undefined;
   /** Hears the size of each batch of a DataLoader that batches (metrics). */
   batch?(loader: string, size: number): void;
+  /** Read past the page cache (what is read refreshes it): the live pollers. */
+  readonly fresh?: boolean;
 }
 
 /** A protected object: an OceanBase user tenant, a DCS or an RDS instance. */
@@ -134,6 +136,39 @@ export interface SourceSession {
    * not depend on a list's answer then go out beside it, not after it.
    */
   warm?(wanted: ReadonlySet<string>): void;
+  /** What the source can do besides reading (the mutations); absent: nothing. */
+  readonly actions?: SourceActions;
+}
+
+/** What a backup started now copies (`BackupMode`). */
+export type BackupMode = 'FULL' | 'INCREMENTAL';
+
+/** What an action did: the object it was done on (its global ID), and the backups it touched as the upstream lists them right after. */
+export interface ActionOutcome {
+  targetId: string;
+  /** The backups started or being cancelled, as far as the upstream already shows them. */
+  backups: BackupCommon[];
+}
+
+/** What the source can do to an object of this ID, decided from the ID alone (no call). */
+export interface ActionAbilities {
+  /** The modes a backup of it can be started in ([]: none). */
+  start: readonly BackupMode[];
+  cancel: boolean;
+  delete: boolean;
+}
+
+/**
+ * The write side of a source (src/fleet/actions.ts checks the input, the role, the idempotency key
+ * and writes the audit line; the module only speaks to its upstream). Writes are sent once, never
+ * retried, never cached; what they return is read past the page cache.
+ */
+export interface SourceActions {
+  abilities(ref: NodeRef): ActionAbilities;
+  start(ref: NodeRef, input: { mode: BackupMode; remark: string | null }): Promise<ActionOutcome>;
+  cancel(ref: NodeRef): Promise<ActionOutcome>;
+  /** Deletes a backup; resolves to the global ID of the object it belonged to. */
+  delete(ref: NodeRef): Promise<{ targetId: string }>;
 }
 
 /** One configured source at run time (process-wide: clients, connection pools, what is remembered). */

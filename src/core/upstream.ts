@@ -27,7 +27,7 @@ import type { OperationScope, SourceConfigBase, SourceEnv } from './provider.js'
 /** What an upstream call is made on behalf of: one GraphQL operation (or a background job). */
 export interface CallScope extends SendOptions {
   budget?: CallBudget;
-  /** Read upstream whatever the page cache holds (readiness probes; later, live reads). */
+  /** Read upstream whatever the page cache holds (readiness probes, live reads); the answer refreshes the cache. */
   fresh?: boolean;
   /** The operation's request ID, for the upstreams that take a trace header (obshell's X-OBSHELL-Trace-ID). */
   requestId?: string;
@@ -153,8 +153,17 @@ export class Upstream implements UpstreamSender {
 
   async send(req: UpstreamRequest, scope?: CallScope): Promise<HttpResponse> {
     const { cache, cacheTtlMs = 0 } = this.options;
-    const key = cache && cacheTtlMs > 0 && req.cacheable && req.method === 'GET' && !scope?.fresh ? this.cacheKey(req) : undefined;
+    const key = cache && cacheTtlMs > 0 && req.cacheable && req.method === 'GET' ? this.cacheKey(req) : undefined;
     if (key === undefined) return this.call(req, scope);
+    if (scope?.fresh) {
+      // A live read (a probe, a poller, the read after an action): upstream whatever is cached, and what it says is cached for the others.
+      const res = await this.call(req, scope);
+      if (res.status >= 200 && res.status < 300) {
+        markShared(res);
+        await cache!.set(key, res, cacheTtlMs);
+      }
+      return res;
+    }
 
     const cached = await cache!.get(key);
     this.options.observer?.cache(cached ? 'hit' : 'miss');
@@ -296,6 +305,7 @@ export function operationScope(op: OperationScope): CallScope {
     signal: op.signal,
     deadline: op.deadline,
     requestId: op.requestId,
+    ...(op.fresh ? { fresh: true } : {}),
     get span() {
       return op.span;
     },

@@ -127,6 +127,19 @@ export async function backupCoverage(
   const list = listKey(['backupCoverage', { ...f, states: states ? [...states].sort() : null }, rpoOverride]);
   const request = parseKeysetArgs(args, list, COVERAGE_CURSOR);
 
+  const items = await coverageItems(op, f, rpoOverride, report);
+  const kept = items.filter((item) => !states || states.has(item.state));
+  const summary: CoverageSummary = { total: kept.length, ok: 0, stale: 0, failing: 0, running: 0, never: 0, unknown: 0 };
+  for (const item of kept) summary[item.state.toLowerCase() as Lowercase<CoverageState>]++;
+
+  const page = await pageOfStreams([new MemoryStream(kept, COVERAGE_ORDER)], COVERAGE_ORDER, request, (item) =>
+    encodeCursor(list, COVERAGE_CURSOR.write(COVERAGE_ORDER.key(item), null)),
+  );
+  return { ...page, summary };
+}
+
+/** Every selected target's coverage item (unordered, unfiltered by state): the list, and what the live pollers compare. */
+export async function coverageItems(op: Operation, f: SourceFilter, rpoOverride: number | null, report: Report): Promise<CoverageItem[]> {
   const selected = selectSources(op, f);
   const groups = selected.flatMap(({ session, kinds }) => session.targets(kinds).map((group) => ({ session, group })));
   const listed = await Promise.all(
@@ -146,20 +159,12 @@ export async function backupCoverage(
   const targets = listed.flat();
   op.budget.reserve(targets.length, `the coverage of ${targets.length} targets`);
 
-  const items = await Promise.all(
+  return Promise.all(
     targets.map(({ session, target, unreachable }) => {
       const rpoHours = rpoOverride ?? op.source(session.source)!.config.rpoHours;
       return unreachable ? Promise.resolve(unknownItem(target, rpoHours)) : assessTarget(op, session, target, rpoHours, report);
     }),
   );
-  const kept = items.filter((item) => !states || states.has(item.state));
-  const summary: CoverageSummary = { total: kept.length, ok: 0, stale: 0, failing: 0, running: 0, never: 0, unknown: 0 };
-  for (const item of kept) summary[item.state.toLowerCase() as Lowercase<CoverageState>]++;
-
-  const page = await pageOfStreams([new MemoryStream(kept, COVERAGE_ORDER)], COVERAGE_ORDER, request, (item) =>
-    encodeCursor(list, COVERAGE_CURSOR.write(COVERAGE_ORDER.key(item), null)),
-  );
-  return { ...page, summary };
 }
 
 async function assessTarget(op: Operation, session: SourceSession, target: Target, rpoHours: number, report: Report): Promise<CoverageItem> {

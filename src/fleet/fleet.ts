@@ -60,8 +60,9 @@ export class Fleet {
   /** Hears each DataLoader batch's size (the gateway's metrics). */
   batchObserver: ((loader: string, size: number) => void) | undefined;
 
-  operation(signal?: AbortSignal, visible?: readonly string[] | null, requestId?: string): Operation {
-    return new Operation(this, signal, visible, requestId);
+  /** `fresh`: every cacheable read goes upstream (what it reads refreshes the cache): the live pollers. */
+  operation(signal?: AbortSignal, visible?: readonly string[] | null, requestId?: string, fresh = false): Operation {
+    return new Operation(this, signal, visible, requestId, fresh);
   }
 
   remember(source: string, kind: ProviderKind, targets: Target[]): void {
@@ -96,6 +97,7 @@ export class Operation implements OperationScope {
     clientSignal?: AbortSignal,
     visible?: readonly string[] | null,
     requestId?: string,
+    readonly fresh = false,
   ) {
     this.requestId = requestId ?? randomBytes(8).toString('hex');
     this.visible = visible ? new Set(visible) : null;

@@ -12,7 +12,8 @@
  * enforced by the fleet (`Operation.access`): a source outside its list does not exist for it.
  */
 import { createHash, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, OperationTypeNode, type ExecutionArgs } from 'graphql';
+import { auditRoleRefusal } from './actions.js';
 import type { Plugin } from 'graphql-yoga';
 import { createRemoteJWKSet, errors as joseErrors, importJWK, jwtVerify, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
@@ -273,6 +274,10 @@ export function useRoles(principalOf: (context: object) => Principal): Plugin {
       const { document, operationName, contextValue } = args as ExecutionArgs;
       const operation = getOperationAST(document, operationName);
       if (!operation || mayRun(principalOf(contextValue as object), operation.operation)) return;
+      if (operation.operation === OperationTypeNode.MUTATION) {
+        const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+        auditRoleRefusal(principalOf(contextValue as object), fields, (contextValue as { op?: { requestId?: string } }).op?.requestId);
+      }
       setResultAndStopExecution({
         errors: [new GraphQLError(`This credential's role is read: ${operation.operation}s need the operate role.`, { extensions: { code: 'FORBIDDEN' } })],
       });

@@ -1,7 +1,18 @@
 /** The per-request GraphQL context: the operation over the fleet, and the partial failures seen. */
 import type { GraphQLError } from 'graphql';
 import type { Fleet, Operation } from '../fleet/fleet.js';
+import type { LiveHub } from '../live/hub.js';
+import type { ActionService } from './actions.js';
 import type { Principal } from './auth.js';
+
+/** What the mutations and subscriptions use besides the fleet (absent for in-process readers such as the collector). */
+export interface Services {
+  actions: ActionService;
+  /** The subscriptions' hub (src/live/hub.ts). */
+  live: LiveHub;
+  /** Who the client is, for per-client limits: the credential's name, else its address. */
+  clientKey?: string;
+}
 
 export interface GraphQLContext {
   /** Who is asking (`anonymous` when the API is open). */
@@ -10,11 +21,12 @@ export interface GraphQLContext {
   op: Operation;
   /** Failures of one source, service or target inside a list that still returned the others. */
   partialErrors: GraphQLError[];
+  services?: Services;
 }
 
 /** `signal`: the request's, aborted when the client goes away. */
-export function createContext(fleet: Fleet, principal: Principal, signal?: AbortSignal, requestId?: string): GraphQLContext {
-  return { principal, op: fleet.operation(signal, principal.sources, requestId), partialErrors: [] };
+export function createContext(fleet: Fleet, principal: Principal, signal?: AbortSignal, requestId?: string, services?: Services): GraphQLContext {
+  return { principal, op: fleet.operation(signal, principal.sources, requestId), partialErrors: [], ...(services ? { services } : {}) };
 }
 
 /** A client's `X-Request-Id`, when it is one we can pass on and log (else the operation makes its own). */

@@ -4,7 +4,7 @@
  */
 import { GraphQLError, type GraphQLErrorExtensions, type GraphQLResolveInfo } from 'graphql';
 import { handleStreamOrSingleExecutionResult, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
-import { BadInputError, BudgetExceededError, UpstreamError } from '../core/errors.js';
+import { BadInputError, BudgetExceededError, CodedError, UpstreamError } from '../core/errors.js';
 import { log } from '../lib/log.js';
 import type { GraphQLContext } from './context.js';
 
@@ -22,7 +22,7 @@ export function upstreamExtensions(error: UpstreamError): GraphQLErrorExtensions
 }
 
 /** The GraphQL error a domain error becomes, or `undefined` for errors that must stay masked. */
-function known(error: unknown): { message: string; extensions: GraphQLErrorExtensions } | undefined {
+export function known(error: unknown): { message: string; extensions: GraphQLErrorExtensions } | undefined {
   if (error instanceof UpstreamError) return { message: error.message, extensions: upstreamExtensions(error) };
   if (error instanceof BudgetExceededError) {
     return { message: error.message, extensions: { code: 'BUDGET_EXCEEDED', budget: error.budget, estimate: error.estimate } };
@@ -32,6 +32,7 @@ function known(error: unknown): { message: string; extensions: GraphQLErrorExten
     if (error.argumentName) extensions.argumentName = error.argumentName;
     return { message: error.message, extensions };
   }
+  if (error instanceof CodedError) return { message: error.message, extensions: { ...error.extensions, code: error.code } };
   return undefined;
 }
 

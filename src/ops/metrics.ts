@@ -29,6 +29,11 @@ export class Metrics implements UpstreamObserver {
   readonly collectorRuns: Counter<'outcome'>;
   private readonly batchSizes: Histogram<'loader'>;
   readonly collectorLastRun: Gauge;
+  readonly actions: Counter<'action' | 'source' | 'provider' | 'outcome'>;
+  private readonly livePolls: Counter<'source' | 'outcome'>;
+  private readonly liveEvents: Counter<'topic'>;
+  private readonly liveDropped: Counter<'topic'>;
+  private readonly liveSubscriptions: Gauge<'topic'>;
   private readonly names = new Set<string>();
 
   /** `sources`: read at each scrape (the circuit states). */
@@ -81,6 +86,36 @@ export class Metrics implements UpstreamObserver {
       name: 'backupql_redis_errors_total',
       help: 'Failed Redis commands of the shared page cache (the query goes on without the cache).',
       labelNames: ['op'],
+      registers,
+    });
+    this.actions = new Counter({
+      name: 'backupql_actions_total',
+      help: 'Mutations (startBackup, cancelBackup, deleteBackup) by outcome: succeeded, failed (upstream), refused (before any call), replayed (idempotency key).',
+      labelNames: ['action', 'source', 'provider', 'outcome'],
+      registers,
+    });
+    this.livePolls = new Counter({
+      name: 'backupql_live_polls_total',
+      help: "The live pollers' reads of a source, by outcome.",
+      labelNames: ['source', 'outcome'],
+      registers,
+    });
+    this.liveEvents = new Counter({
+      name: 'backupql_live_events_total',
+      help: 'Subscription events published (once per event, whatever the subscribers).',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.liveDropped = new Counter({
+      name: 'backupql_live_events_dropped_total',
+      help: "Events dropped from a slow subscriber's full buffer (live.bufferPerSubscriber).",
+      labelNames: ['topic'],
+      registers,
+    });
+    this.liveSubscriptions = new Gauge({
+      name: 'backupql_subscriptions_active',
+      help: 'Open subscriptions on this replica.',
+      labelNames: ['topic'],
       registers,
     });
     const target = ['source', 'provider', 'target', 'id'] as const;
@@ -159,5 +194,15 @@ export class Metrics implements UpstreamObserver {
 
   cache(result: 'hit' | 'miss'): void {
     this.cacheRequests.inc({ result });
+  }
+
+  /** What the live hub tells (src/live/hub.ts). */
+  get live() {
+    return {
+      poll: (source: string, outcome: string) => this.livePolls.inc({ source, outcome }),
+      event: (topic: string) => this.liveEvents.inc({ topic }),
+      dropped: (topic: string) => this.liveDropped.inc({ topic }),
+      subscriptions: (topic: string, delta: number) => this.liveSubscriptions.inc({ topic }, delta),
+    };
   }
 }

@@ -45,11 +45,17 @@ export interface StackOptions {
   size?: FleetSize;
   /** Where the gateway's spans go when the configuration turns tracing on. */
   traceExporter?: SpanExporter;
+  /** How long a backup started through the simulators takes (their default: 60 s of the stack's clock). */
+  backupDurationMs?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const clock = options.clock ?? FIXED_CLOCK;
-  const sims = await startFleetSimulators({ clock, ...(options.size ? { size: options.size } : {}) });
+  const sims = await startFleetSimulators({
+    clock,
+    ...(options.size ? { size: options.size } : {}),
+    ...(options.backupDurationMs === undefined ? {} : { backupDurationMs: options.backupDurationMs }),
+  });
   // The backup-state collector is off unless a test turns it on (it would add upstream calls to every count).
   const base: ConfigInput = {
     ...sims.config({ credentials: options.credentials ?? 'aksk' }),

@@ -6,6 +6,7 @@ import { force } from '../../fleet/keyset.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { PROVIDER_RESOLVERS } from '../../providers/index.js';
 import { DateTimeScalar } from '../scalars.js';
+import { Mutation, payloads, Subscription, viewer } from './live.js';
 import { Query } from './query.js';
 
 const byKind = { __resolveType: (model: { kind: string }) => model.kind } as const;
@@ -14,7 +15,9 @@ const counted = { ...connection, totalCount: (c: { totalCount: number | (() => P
 
 const core: Resolvers = {
   DateTime: DateTimeScalar,
-  Query,
+  Query: { ...Query, viewer },
+  Mutation,
+  Subscription,
   Node: byKind as Resolvers['Node'],
   Backup: byKind as Resolvers['Backup'],
   Instance: byKind as Resolvers['Instance'],
@@ -36,4 +39,4 @@ const core: Resolvers = {
   RdsBackupConnection: connection,
 };
 
-export const resolvers: Resolvers[] = [core, ...PROVIDER_RESOLVERS];
+export const resolvers: Resolvers[] = [core, payloads, ...PROVIDER_RESOLVERS];

@@ -2,6 +2,7 @@
  * Typed client for the DCS v2 listing APIs (notes §A). Arguments are validated before any call;
  * failures come out as `BadInputError` (ours) or `UpstreamError` (theirs).
  */
+import { z } from 'zod';
 import { BadInputError } from '../../core/errors.js';
 import type { CallScope } from '../../core/upstream.js';
 import { validateDate, validateDcsInstanceId, validateInt, validateOneOf, validateText } from './ids.js';
@@ -92,6 +93,46 @@ export class DcsClient {
       scope,
     });
   }
+
+  /** `POST /v2/{project_id}/instances/{instance_id}/backups`: a manual backup now; 200 `{"backup_id"}` (docs/upstreams.md). */
+  async createBackup(instanceId: string, input: DcsCreateBackup, scope?: CallScope): Promise<{ backup_id: string }> {
+    const id = validateDcsInstanceId(instanceId, 'instanceId');
+    const body: Record<string, string> = {};
+    if (input.remark !== undefined) body['remark'] = validateText(input.remark, 'remark', 256);
+    if (input.backupFormat !== undefined) body['backup_format'] = validateOneOf(input.backupFormat, 'backupFormat', ['rdb', 'aof'] as const);
+    return this.api.write({
+      operation: 'POST /v2/{project_id}/instances/{instance_id}/backups',
+      method: 'POST',
+      segments: ['instances', id, 'backups'],
+      body,
+      schema: dcsCreatedSchema,
+      scope,
+    });
+  }
+
+  /** `DELETE /v2/{project_id}/instances/{instance_id}/backups/{backup_id}`: 204, no body. */
+  async deleteBackup(instanceId: string, backupId: string, scope?: CallScope): Promise<void> {
+    const id = validateDcsInstanceId(instanceId, 'instanceId');
+    const backup = validateDcsInstanceId(backupId, 'backupId');
+    await this.api.write({
+      operation: 'DELETE /v2/{project_id}/instances/{instance_id}/backups/{backup_id}',
+      method: 'DELETE',
+      segments: ['instances', id, 'backups', backup],
+      schema: nothing,
+      whenEmpty: () => undefined,
+      scope,
+    });
+  }
+}
+
+/** `POST …/backups` answers the new record's ID. */
+const dcsCreatedSchema = z.looseObject({ backup_id: z.string() });
+const nothing = z.unknown();
+
+export interface DcsCreateBackup {
+  remark?: string;
+  /** `rdb` (the default) or `aof` (Redis 4.0 and later). */
+  backupFormat?: 'rdb' | 'aof';
 }
 
 /** DCS query time: `yyyyMMddHHmmss` in UTC (notes A.1), e.g. `20170718235959`. */

@@ -53,6 +53,19 @@ export interface GetCall<T> {
   scope?: CallScope | undefined;
 }
 
+export interface WriteCall<T> {
+  /** Route template for errors: `POST /v3/{project_id}/backups`. */
+  operation: string;
+  method: 'POST' | 'DELETE';
+  segments: readonly string[];
+  /** A JSON body (absent: none). */
+  body?: unknown;
+  schema: z.ZodType<T>;
+  /** Value for a 204 or an empty body (DELETE answers). */
+  whenEmpty?: () => T;
+  scope?: CallScope | undefined;
+}
+
 export class HuaweiApi {
   readonly projectId: string;
   private readonly clock: Clock;
@@ -120,7 +133,34 @@ export class HuaweiApi {
     return decodeOnce(res, call.schema, () => this.decode(call, ctx, res));
   }
 
-  private decode<T>(call: GetCall<T>, ctx: HuaweiCallContext, res: HttpResponse): T {
+  /** A write: signed with its body (the SDK's way: `Content-Type` signed too), sent once, never cached. */
+  async write<T>(call: WriteCall<T>): Promise<T> {
+    const ctx: HuaweiCallContext = {
+      source: this.options.source,
+      provider: this.provider,
+      operation: call.operation,
+      secrets: this.options.auth.secrets,
+      now: this.clock.now(),
+    };
+    const url = this.url(call.segments);
+    const body = call.body === undefined ? '' : JSON.stringify(call.body);
+    const authorize = () => {
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      this.options.auth.authorize({ method: call.method, url, headers, body });
+      return headers;
+    };
+    let res: HttpResponse;
+    try {
+      res = await this.options.transport.send({ method: call.method, url, route: call.operation, authorize, ...(body ? { body } : {}) }, call.scope);
+    } catch (err) {
+      if (err instanceof TransportError) throw transportFailure(ctx, err);
+      throw err;
+    }
+    if (res.status < 200 || res.status > 299) throw errorResponse(ctx, res);
+    return this.decode(call, ctx, res);
+  }
+
+  private decode<T>(call: GetCall<T> | WriteCall<T>, ctx: HuaweiCallContext, res: HttpResponse): T {
     if (res.status === 204 || res.text.trim() === '') {
       if (call.whenEmpty) return call.whenEmpty();
       throw invalidBody(ctx, res, 'empty response body');

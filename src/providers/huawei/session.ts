@@ -17,7 +17,10 @@ import {
   type BackupReader,
   type CoverageFacts,
   type KindFilter,
+  type ActionAbilities,
+  type ActionOutcome,
   type OperationScope,
+  type SourceActions,
   type SourceEnv,
   type SourceRuntime,
   type SourceSession,
@@ -310,6 +313,49 @@ export class HuaweiSession implements SourceSession {
   node(ref: NodeRef): Promise<NodeLike | null> {
     return this.nodes.load(ref);
   }
+
+  /**
+   * Manual backups of a DCS or RDS instance, and deleting them. After a start, the new backup is
+   * read back past the cache (DCS answers only its ID; RDS its first fields): two calls a start.
+   */
+  readonly actions: SourceActions = {
+    abilities: (ref: NodeRef): ActionAbilities => {
+      if (ref.type === 'DcsInstance' || ref.type === 'RdsInstance') return { start: ['FULL'], cancel: false, delete: false };
+      if (ref.type === 'DcsBackup' || ref.type === 'RdsBackup') return { start: [], cancel: false, delete: true };
+      return { start: [], cancel: false, delete: false };
+    },
+    start: async (ref: NodeRef, input: { remark: string | null }): Promise<ActionOutcome> => {
+      const instanceId = String(ref.keys['instanceId']);
+      const fresh = { ...this.scope, fresh: true };
+      const now = this.op.clock.now();
+      if (ref.type === 'DcsInstance') {
+        const { backup_id } = await this.src.dcs.createBackup(instanceId, input.remark === null ? {} : { remark: input.remark }, this.scope);
+        // DCS documents no order: the record is found by its ID among those created around now.
+        const list = await this.src.dcs.listBackups(
+          instanceId,
+          { beginTime: new Date(now - 600_000), endTime: new Date(now + 600_000), limit: DCS_MAX_LIMIT },
+          fresh,
+        );
+        const row = list.backup_record_response.find((b) => b.backup_id === backup_id);
+        return { targetId: dcsInstanceId(this.source, instanceId), backups: row ? [toDcsBackup(this.source, row)] : [] };
+      }
+      const name = `backupql-${new Date(now).toISOString().slice(0, 19).replace(/[-T:]/g, '')}`;
+      const created = await this.src.rds.createManualBackup({ instanceId, name, ...(input.remark === null ? {} : { description: input.remark }) }, this.scope);
+      const list = await this.src.rds.listBackups({ instanceId, backupId: created.backup.id }, fresh);
+      return { targetId: rdsInstanceId(this.source, instanceId), backups: list.backups.map((b) => toRdsBackup(this.source, b)) };
+    },
+    cancel: () => Promise.reject(new Error('DCS and RDS backups cannot be cancelled')),
+    delete: async (ref: NodeRef): Promise<{ targetId: string }> => {
+      const instanceId = String(ref.keys['instanceId']);
+      const backupId = String(ref.keys['backupId']);
+      if (ref.type === 'DcsBackup') {
+        await this.src.dcs.deleteBackup(instanceId, backupId, this.scope);
+        return { targetId: dcsInstanceId(this.source, instanceId) };
+      }
+      await this.src.rds.deleteManualBackup(backupId, this.scope);
+      return { targetId: rdsInstanceId(this.source, instanceId) };
+    },
+  };
 
   /**
    * The look-ups of one operation, grouped by target: instances from one list call per service,

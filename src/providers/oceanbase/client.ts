@@ -14,12 +14,15 @@ import { TransportError, type HttpResponse } from '../../lib/http.js';
 import { decodeOnce } from '../../lib/decoded.js';
 import { parseJsonLossless } from '../../lib/json.js';
 import { registerSecrets } from '../../lib/secrets.js';
-import { buildAuthHeader, importAgentPublicKey } from './auth.js';
+import { buildAuthHeader, createAesKeys, encryptBody, importAgentPublicKey, type AesKeys } from './auth.js';
 import { tenantPathSegment } from './ids.js';
 import {
   agentInfoSchema,
   backupJobsPageSchema,
   clusterBackupOverviewDataSchema,
+  dagDetailSchema,
+  noDataSchema,
+  type ObDagDetail,
   envelopeSchema,
   secretSchema,
   tenantBackupOverviewDataSchema,
@@ -74,7 +77,16 @@ export const OBSHELL_OPERATIONS = {
   tenantBackupOverview: 'GET /api/v1/tenant/{name}/backup/overview',
   clusterBackupOverview: 'GET /api/v1/obcluster/backup/overview',
   tenantBackupJobs: 'GET /api/v1/tenant/{name}/backup/tasks',
+  startTenantBackup: 'POST /api/v1/tenant/{name}/backup',
+  startClusterBackup: 'POST /api/v1/obcluster/backup',
+  cancelTenantBackup: 'PATCH /api/v1/tenant/{name}/backup',
+  cancelClusterBackup: 'PATCH /api/v1/obcluster/backup',
 } as const;
+
+/** What a start asks of the agent (`mode` as the agent spells it). */
+export interface ObStartBackup {
+  mode: 'full' | 'incremental';
+}
 
 /** What an error answer said, whichever error style the agent speaks (notes §1). */
 export interface ObFailure {
@@ -91,6 +103,10 @@ export interface ObFailure {
 
 interface CallSpec {
   operation: string;
+  /** Default GET. Writes are sent once (never retried, never cached). */
+  method?: 'GET' | 'POST' | 'PATCH';
+  /** A JSON body, sent AES-encrypted under the header's keys. */
+  body?: unknown;
   /** Absolute path, its segments already percent-encoded. */
   path: string;
   query?: URLSearchParams;
@@ -186,6 +202,58 @@ export class ObshellClient {
     return this.call(spec, backupJobsPageSchema);
   }
 
+  /** `POST /api/v1/tenant/:name/backup`: starts a backup of one tenant; `data` is the agent's async task. */
+  startTenantBackup(tenantName: string, input: ObStartBackup, scope?: CallScope): Promise<ObDagDetail> {
+    const spec = {
+      operation: OBSHELL_OPERATIONS.startTenantBackup,
+      path: `/api/v1/tenant/${tenantPathSegment(tenantName)}/backup`,
+      method: 'POST' as const,
+      body: { mode: input.mode },
+      auth: true,
+      scope,
+    };
+    return this.call(spec, dagDetailSchema);
+  }
+
+  /** `POST /api/v1/obcluster/backup`: starts a backup of every user tenant. */
+  startClusterBackup(input: ObStartBackup, scope?: CallScope): Promise<ObDagDetail> {
+    const spec = {
+      operation: OBSHELL_OPERATIONS.startClusterBackup,
+      path: '/api/v1/obcluster/backup',
+      method: 'POST' as const,
+      body: { mode: input.mode },
+      auth: true,
+      scope,
+    };
+    return this.call(spec, dagDetailSchema);
+  }
+
+  /** `PATCH /api/v1/tenant/:name/backup` with `{"status":"canceled"}`: cancels the tenant's running backup. */
+  async cancelTenantBackup(tenantName: string, scope?: CallScope): Promise<void> {
+    const spec = {
+      operation: OBSHELL_OPERATIONS.cancelTenantBackup,
+      path: `/api/v1/tenant/${tenantPathSegment(tenantName)}/backup`,
+      method: 'PATCH' as const,
+      body: { status: 'canceled' },
+      auth: true,
+      scope,
+    };
+    await this.call(spec, noDataSchema);
+  }
+
+  /** `PATCH /api/v1/obcluster/backup` with `{"status":"canceled"}`: cancels every tenant's running backup. */
+  async cancelClusterBackup(scope?: CallScope): Promise<void> {
+    const spec = {
+      operation: OBSHELL_OPERATIONS.cancelClusterBackup,
+      path: '/api/v1/obcluster/backup',
+      method: 'PATCH' as const,
+      body: { status: 'canceled' },
+      auth: true,
+      scope,
+    };
+    await this.call(spec, noDataSchema);
+  }
+
   // ---- one call ---------------------------------------------------------------------------------
 
   /**
@@ -210,10 +278,14 @@ export class ObshellClient {
       const key = spec.auth ? this.agentKey(spec.scope) : undefined;
       const publicKey = key ? await key : undefined;
       const headerName = this.agentPassword === undefined ? 'x-ocs-header' : 'x-ocs-agent-header';
+      // A body goes AES-encrypted under the keys the header carries (notes §4.1): one pair per call.
+      const keys = spec.body === undefined ? undefined : createAesKeys();
+      const body = keys ? encryptBody(JSON.stringify(spec.body), keys) : undefined;
+      if (body !== undefined) headers['content-type'] = 'application/json';
       // Signed when sent (not for a cached answer), and again for a retry: the header's `Ts` says when it expires.
-      const authorize = publicKey ? () => ({ ...headers, [headerName]: this.authHeader(spec, uri, publicKey) }) : undefined;
+      const authorize = publicKey ? () => ({ ...headers, [headerName]: this.authHeader(spec, uri, publicKey, keys) }) : undefined;
 
-      const reply = await this.send(spec, url, headers, traceId, authorize);
+      const reply = await this.send(spec, url, headers, traceId, authorize, body);
       // A page the cache serves again is the same answer object: read and validated once (lib/decoded.ts).
       const outcome = decodeOnce(reply, envelopeSchema, () => this.interpret(spec, reply, traceId));
       if (outcome.ok) return decodeOnce(reply, schema, () => this.parseData(spec, schema, outcome));
@@ -233,10 +305,19 @@ export class ObshellClient {
     headers: Record<string, string>,
     traceId: string,
     authorize?: () => Record<string, string>,
+    body?: string,
   ): Promise<HttpResponse> {
     try {
       return await this.transport.send(
-        { method: 'GET', url, headers, route: spec.operation, cacheable: spec.cacheable ?? false, ...(authorize ? { authorize } : {}) },
+        {
+          method: spec.method ?? 'GET',
+          url,
+          headers,
+          route: spec.operation,
+          cacheable: (spec.cacheable ?? false) && spec.method === undefined,
+          ...(authorize ? { authorize } : {}),
+          ...(body === undefined ? {} : { body }),
+        },
         spec.scope,
       );
     } catch (err) {
@@ -355,10 +436,10 @@ export class ObshellClient {
     }
   }
 
-  private authHeader(spec: CallSpec, uri: string, publicKey: KeyObject): string {
+  private authHeader(spec: CallSpec, uri: string, publicKey: KeyObject, keys?: AesKeys): string {
     try {
       const expiresAt = Math.floor(this.clock.now() / 1000) + this.authLifetimeSeconds;
-      return buildAuthHeader({ password: this.agentPassword ?? this.password, uri, expiresAt, publicKey }).header;
+      return buildAuthHeader({ password: this.agentPassword ?? this.password, uri, expiresAt, publicKey, ...(keys ? { keys } : {}) }).header;
     } catch {
       throw this.error(spec, { code: 'UPSTREAM_ERROR', detail: "the auth header cannot be encrypted with the agent's public key" });
     }

@@ -9,15 +9,19 @@
  * tenant (the cluster overview).
  */
 import type DataLoader from 'dataloader';
-import { UpstreamError } from '../../core/errors.js';
-import type { NodeRef } from '../../core/ids.js';
+import { CodedError, UpstreamError } from '../../core/errors.js';
+import { encodeId, type NodeRef } from '../../core/ids.js';
 import { finished, inProgress, type BackupStatus, type NodeLike } from '../../core/models.js';
 import {
   wants,
   type BackupReader,
   type CoverageFacts,
   type KindFilter,
+  type ActionAbilities,
+  type ActionOutcome,
+  type BackupMode,
   type OperationScope,
+  type SourceActions,
   type SourceEnv,
   type SourceRuntime,
   type SourceSession,
@@ -323,6 +327,58 @@ export class ObSession implements SourceSession {
     return this.nodes.load(ref);
   }
 
+  /**
+   * Starting and cancelling backups of a tenant or of the whole cluster (obshell ≥ 4.2.4.0). After
+   * the write, the running task is read back past the cache: the agent starts the backup from an
+   * asynchronous task, so it may not show yet (then `backups` is empty).
+   */
+  readonly actions: SourceActions = {
+    abilities: (ref: NodeRef): ActionAbilities =>
+      (ref.type === 'ObTenant' && ref.keys['tenantName'] !== 'sys') || ref.type === 'ObCluster'
+        ? { start: ['FULL', 'INCREMENTAL'], cancel: true, delete: false }
+        : { start: [], cancel: false, delete: false },
+    start: async (ref: NodeRef, input: { mode: BackupMode }): Promise<ActionOutcome> => {
+      const scope = operationScope(this.op);
+      const mode = input.mode === 'INCREMENTAL' ? 'incremental' : 'full';
+      // The agent accepts a start while a backup runs, and its asynchronous task fails later
+      // (OB_BACKUP_IN_PROGRESS, docs/upstreams.md): what runs is read first, and a start refused here.
+      if (ref.type === 'ObCluster') {
+        const running = await this.runningTasks();
+        if (running.length > 0) throw alreadyRunning(this.source, running);
+        await this.src.client.startClusterBackup({ mode }, scope);
+        return { targetId: encodeId('ObCluster', this.source), backups: await this.runningTasks() };
+      }
+      const tenantName = String(ref.keys['tenantName']);
+      const running = await this.runningTask(tenantName);
+      if (running.length > 0) throw alreadyRunning(this.source, running);
+      await this.src.client.startTenantBackup(tenantName, { mode }, scope);
+      return { targetId: encodeId('ObTenant', this.source, tenantName), backups: await this.runningTask(tenantName) };
+    },
+    cancel: async (ref: NodeRef): Promise<ActionOutcome> => {
+      const scope = operationScope(this.op);
+      if (ref.type === 'ObCluster') {
+        await this.src.client.cancelClusterBackup(scope);
+        return { targetId: encodeId('ObCluster', this.source), backups: await this.runningTasks() };
+      }
+      const tenantName = String(ref.keys['tenantName']);
+      await this.src.client.cancelTenantBackup(tenantName, scope);
+      return { targetId: encodeId('ObTenant', this.source, tenantName), backups: await this.runningTask(tenantName) };
+    },
+    delete: () => Promise.reject(new Error('obshell backups are not deleted through the API')),
+  };
+
+  /** A tenant's task right after a write, read past the cache; only a running one is the one just started or cancelled. */
+  private async runningTask(tenantName: string): Promise<ObBackupTaskModel[]> {
+    const task = await this.src.client.tenantBackupOverview(tenantName, { ...operationScope(this.op), fresh: true });
+    const model = task ? toObBackupTask(this.source, task) : null;
+    return model && inProgress(model.status) ? [model] : [];
+  }
+
+  private async runningTasks(): Promise<ObBackupTaskModel[]> {
+    const tasks = await this.src.client.clusterBackupOverview({ ...operationScope(this.op), fresh: true });
+    return tasks.map((t) => toObBackupTask(this.source, t)).filter((t) => inProgress(t.status));
+  }
+
   warm(wanted: ReadonlySet<string>): void {
     const any = (...coordinates: string[]) => coordinates.some((c) => wanted.has(c));
     const start = (read: () => Promise<unknown>) => void read().catch(() => undefined);
@@ -377,6 +433,16 @@ export class ObSession implements SourceSession {
       }),
     );
   }
+}
+
+/** A start refused because a backup runs: obshell would accept it, then fail it. */
+function alreadyRunning(source: string, running: readonly ObBackupTaskModel[]): CodedError {
+  const tenants = running.map((t) => t.tenantId).join(', ');
+  return new CodedError('CONFLICT', `A backup is already running on source "${source}" (tenant ID ${tenants}): wait for it to end, or cancel it first.`, {
+    source,
+    provider: 'OCEANBASE',
+    runningBackupIds: running.map((t) => t.id),
+  });
 }
 
 /** Every item of a page-numbered list: page 1 gives the total, the other pages are read at once. */

@@ -235,3 +235,25 @@ export const backupJobsPageSchema = z.object({
   page: pageInfoSchema,
 });
 export type ObBackupJobsPage = z.output<typeof backupJobsPageSchema>;
+
+// ---- the actions (notes §3; docs/upstreams.md) -------------------------------------------------------
+
+/**
+ * `DagDetailDTO`: the agent's asynchronous task that runs a start (`POST …/backup`). Only passed
+ * through (its ID and state are shown, never relied on): every field optional, unknown ones dropped.
+ */
+export const dagDetailSchema = z
+  .object({
+    id: z.string().optional(),
+    dag_id: z.number().optional(),
+    name: z.string().optional(),
+    state: z.string().optional(),
+    operator: z.string().optional(),
+    start_time: z.string().optional(),
+    end_time: z.string().optional(),
+  })
+  .nullish();
+export type ObDagDetail = z.output<typeof dagDetailSchema>;
+
+/** What an answer without `data` (a cancel) parses to. */
+export const noDataSchema = z.unknown();
