@@ -32,6 +32,7 @@ import { IdempotencyStore, MemoryIdempotencyBackend, RedisIdempotencyBackend } f
 import { ActionService } from './graphql/actions.js';
 import type { Services } from './graphql/context.js';
 import { LiveHub } from './live/hub.js';
+import { serveWebSocket, type WebSocketInitialContext } from './graphql/websocket.js';
 import type { IncomingMessage } from 'node:http';
 
 export interface GatewayOptions {
@@ -137,20 +138,23 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     ...(metrics ? { count: (action, source, provider, outcome) => metrics.actions.inc({ action, source, provider, outcome }) } : {}),
     acted: (source) => live.nudge(source),
   });
-  const servicesFor = (principal: Principal, req: IncomingMessage | undefined): Services => ({
+  const servicesFor = (principal: Principal, address: string | undefined): Services => ({
     actions,
     live,
     // Per-client limits: a credential is one client; with the API open, an address is.
-    clientKey: principal.via === 'open' ? `address:${req?.socket.remoteAddress ?? 'unknown'}` : `principal:${principal.name}`,
+    clientKey: principal.via === 'open' ? `address:${address ?? 'unknown'}` : `principal:${principal.name}`,
   });
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: endpoint,
     context: (initial) => {
+      // An operation over WebSocket: its connection was authenticated when it opened (graphql/websocket.ts).
+      const ws = (initial as unknown as Partial<WebSocketInitialContext>).websocket;
+      if (ws) return createContext(fleet, ws.principal, undefined, undefined, servicesFor(ws.principal, ws.address));
       const { request } = initial;
       const req = (initial as unknown as { req?: IncomingMessage }).req;
       const principal = principals.get(request) ?? (authenticator.enabled ? DENIED : OPEN_ACCESS);
-      const context = createContext(fleet, principal, request.signal, requestIdOf(request), servicesFor(principal, req));
+      const context = createContext(fleet, principal, request.signal, requestIdOf(request), servicesFor(principal, req?.socket.remoteAddress));
       requestIds.set(request, context.op.requestId);
       return context;
     },
@@ -178,6 +182,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
   });
 
   let server: Server | undefined;
+  let websocket: { close(): Promise<void> } | undefined;
   return {
     clock,
     yoga,
@@ -200,6 +205,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
         }
         yoga.requestListener(req, res);
       });
+      websocket = serveWebSocket(server, yoga, authenticator, config.server.cors?.origins ?? null);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());
@@ -209,6 +215,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
       return `http://${shown}:${address.port}/graphql`;
     },
     async close() {
+      await websocket?.close();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));

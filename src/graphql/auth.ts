@@ -139,7 +139,7 @@ export interface Principal {
 /** Without `auth` configured: everyone, everything (demo mode). */
 export const OPEN_ACCESS: Principal = { name: 'anonymous', via: 'open', role: 'operate', sources: null };
 
-class AuthFailure extends Error {}
+export class AuthFailure extends Error {}
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 

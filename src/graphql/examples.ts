@@ -142,6 +142,30 @@ query InstanceBackups($id: ID!, $after: String) {
 }
 `;
 
+const WATCH = `# Watch running backups move (Server-Sent Events): run it, then start one in the next tab.
+# Each running or pending backup comes again whenever its status or progress changes, and once
+# more when it ends.
+subscription WatchBackups {
+  backupProgress {
+    __typename
+    ... on Backup { id source status providerStatus startedAt finishedAt }
+    ... on DcsBackup { progress instance { ... on DcsInstance { name } } }
+    ... on ObBackupTask { finishTabletCount tabletCount tenant { tenantName } }
+  }
+}
+`;
+
+const START = `# Start a backup now (actions must be on: actions.enabled; demo mode has them on).
+# target: an ObTenant, ObCluster, DcsInstance or RdsInstance ID (from backupCoverage or instances).
+# The same idempotencyKey again returns the first outcome instead of starting a second backup.
+mutation StartBackup($target: ID!, $key: String) {
+  startBackup(input: { target: $target, mode: FULL, remark: "from GraphiQL", idempotencyKey: $key }) {
+    replayed
+    backup { __typename ... on Backup { id status providerStatus startedAt } }
+  }
+}
+`;
+
 /**
  * The tabs, their time variables relative to `now` (the stack's clock, read at each page load).
  * `exampleInstanceId`: an instance with many backups to page through (demo mode knows one).
@@ -157,6 +181,11 @@ export function exampleTabs(options: { now: number; exampleInstanceId?: string }
     {
       query: PAGING,
       variables: JSON.stringify({ id: options.exampleInstanceId ?? 'paste a DcsInstance or RdsInstance id here', after: null }, null, 2),
+    },
+    { query: WATCH },
+    {
+      query: START,
+      variables: JSON.stringify({ target: options.exampleInstanceId ?? 'paste an instance or tenant id here', key: 'graphiql-1' }, null, 2),
     },
   ];
 }

@@ -10,7 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { tapLogs } from '../../src/lib/log.js';
+import { createGateway } from '../../src/gateway.js';
+import { exampleTabs } from '../../src/graphql/examples.js';
 import { encodeId } from '../support/ids.js';
+import { startRedis } from '../support/redis.js';
 import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack | undefined;
@@ -305,5 +308,71 @@ describe('startBackup, cancelBackup, deleteBackup', () => {
     const metrics = await (await s.gateway.yoga.fetch('http://backupql.test/metrics')).text();
     expect(metrics).toMatch(/backupql_actions_total\{action="startBackup",source="[^"]+",provider="huaweicloud",outcome="succeeded"\} 1/);
     expect(metrics).toMatch(/backupql_actions_total\{action="startBackup",source="[^"]+",provider="huaweicloud",outcome="refused"\} 1/);
+  });
+
+  it('a write is never retried: a 503 or a reset answer of the POST is UPSTREAM_UNAVAILABLE after one attempt (a GET would be retried)', async () => {
+    const { stack: s } = await start({
+      configure: (c) => enabled({ ...c, sources: c.sources.map((x) => ({ ...x, retry: { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 2 } })) }),
+    });
+    const { dcs, rds } = await idleTargets(s);
+    for (const [route, fault] of [
+      ['dcs.createBackup', { kind: 'status', status: 503 }],
+      ['rds.createBackup', { kind: 'reset' }],
+    ] as const) {
+      s.clearCalls();
+      s.sims.huawei.server.addFault({ route, ...fault });
+      const res = await s.query(START, { input: { target: route.startsWith('dcs') ? dcs : rds } });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      expect(routes(s).filter((r) => r === route)).toHaveLength(1);
+      s.clearFaults();
+    }
+    // The same fault on a read: retried until it answers.
+    s.clearCalls();
+    s.sims.huawei.server.addFault({ route: 'dcs.listInstances', kind: 'status', status: 503, times: 1 });
+    const sources = s.sims.fleet.huawei.projects.length;
+    ok(await s.query('{ instances(filter: { providers: [DCS] }) { totalCount } }'));
+    const lists = s.calls().filter((c) => c.route === 'dcs.listInstances');
+    expect(lists.filter((c) => c.status === 503)).toHaveLength(1);
+    expect(lists).toHaveLength(sources + 1);
+  });
+
+  it('with Redis, an idempotency key holds across replicas: two at once on two gateways start one backup', async () => {
+    const redis = await startRedis();
+    try {
+      const { stack: s } = await start({ configure: (c) => enabled({ ...c, cache: { ...c.cache, redis: { url: redis.url, keyPrefix: 'bq-idem:' } } }) });
+      const other = createGateway(s.gateway.config, { clock: s.gateway.clock });
+      try {
+        const { rds } = await idleTargets(s);
+        s.clearCalls();
+        const viaOther = async () => {
+          const res = await other.yoga.fetch('http://backupql.test/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: START, variables: { input: { target: rds, idempotencyKey: 'deploy-7' } } }),
+          });
+          return (await res.json()) as { data?: StartData };
+        };
+        const [a, b] = await Promise.all([s.query<StartData>(START, { input: { target: rds, idempotencyKey: 'deploy-7' } }), viaOther()]);
+        const answers = [ok(a).startBackup, b.data!.startBackup];
+        expect(answers[0]!.backup?.id).toBe(answers[1]!.backup?.id);
+        expect(answers.map((x) => x.replayed).sort()).toEqual([false, true]);
+        expect(routes(s).filter((r) => r === 'rds.createBackup')).toHaveLength(1);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it("GraphiQL's StartBackup tab starts a backup, and its key makes the second run a replay", async () => {
+    const { stack: s } = await start();
+    const { dcs } = await idleTargets(s);
+    const tab = exampleTabs({ now: FIXED_NOW, exampleInstanceId: dcs }).find((t) => t.query!.includes('mutation StartBackup'))!;
+    const variables = JSON.parse(tab.variables!) as Record<string, unknown>;
+    const first = ok(await s.query<{ startBackup: { replayed: boolean; backup: { id: string } } }>(tab.query!, variables)).startBackup;
+    const second = ok(await s.query<{ startBackup: { replayed: boolean; backup: { id: string } } }>(tab.query!, variables)).startBackup;
+    expect([first.replayed, second.replayed]).toEqual([false, true]);
+    expect(second.backup.id).toBe(first.backup.id);
   });
 });

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
+import { exampleTabs } from '../../src/graphql/examples.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { subscribe, type SseSubscription } from '../support/sse.js';
@@ -86,6 +87,13 @@ describe('backupProgress and coverageChanged over SSE', () => {
     // Over a real HTTP connection: the client going away is what ends a subscription.
     const endpoint = await s.gateway.listen(0, '127.0.0.1');
     const progress = await subscribe<ProgressData>(fetch, endpoint, PROGRESS, { filter: { sources: [huawei], providers: ['DCS'] } });
+    // GraphiQL's WatchBackups tab, as it runs it: the whole fleet.
+    const watch = await subscribe<ProgressData>(
+      fetch,
+      endpoint,
+      exampleTabs({ now: FIXED_NOW }).find((t) => t.query!.includes('subscription WatchBackups'))!.query!,
+    );
+    open.push(watch as SseSubscription<unknown>);
     const coverage = await subscribe<{ coverageChanged: { state: string; target: { id: string } } }>(
       fetch,
       endpoint,
@@ -101,6 +109,8 @@ describe('backupProgress and coverageChanged over SSE', () => {
     expect(['PENDING', 'RUNNING']).toContain(first.data?.backupProgress.status);
     expect(first.data?.backupProgress.instance?.id).toBe(target.id);
 
+    await watch.waitFor((e) => e.data?.backupProgress.id === started.id);
+    watch.close();
     clock.advance(BACKUP_MS / 2);
     await progress.waitFor(
       (e) => e.data?.backupProgress.id === started.id && e.data.backupProgress.status === 'RUNNING' && (e.data.backupProgress.progress ?? 0) > 10,
@@ -244,5 +254,81 @@ describe('two replicas on one Redis', () => {
       expect(new Set(seq).size).toBe(seq.length);
     }
     expect(sequences[0]!.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('graphql-ws over WebSocket', () => {
+  it('the same subscription and mutation over a WebSocket on /graphql; with authentication, the key in connectionParams', async () => {
+    const { createClient } = await import('graphql-ws');
+    const { WebSocket } = await import('ws');
+    const { createHash } = await import('node:crypto');
+    const KEY = 'bq_ws_operator_0123456789';
+    const {
+      stack: s,
+      clock,
+      huawei,
+    } = await start({}, (c) => ({
+      ...c,
+      auth: { apiKeys: [{ name: 'ws-ops', sha256: createHash('sha256').update(KEY).digest('hex'), role: 'operate' }] },
+    }));
+    const endpoint = (await s.gateway.listen(0, '127.0.0.1')).replace(/^http/, 'ws');
+    const open = (connectionParams: Record<string, unknown>) =>
+      createClient({ url: endpoint, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+
+    // No credential: the connection is closed before any operation runs.
+    const refused = open({});
+    const closed = await new Promise<unknown>((resolve) => {
+      refused.subscribe({ query: '{ viewer { name } }' }, { next: () => undefined, error: resolve, complete: () => resolve('complete') });
+    });
+    // graphql-ws hands the CloseEvent to `error`.
+    expect((closed as { code?: number }).code).toBe(4403);
+    await refused.dispose();
+
+    const client = open({ authorization: `Bearer ${KEY}` });
+    try {
+      const run = <T>(query: string, variables: Record<string, unknown> = {}) =>
+        new Promise<T>((resolve, reject) => {
+          let result: T | undefined;
+          client.subscribe<T>({ query, variables }, { next: (r) => (result = r.data as T), error: reject, complete: () => resolve(result!) });
+        });
+      expect(await run<{ viewer: { name: string; canOperate: boolean } }>('{ viewer { name canOperate } }')).toEqual({
+        viewer: { name: 'ws-ops', canOperate: true },
+      });
+      type Item = { lastBackup: { status: string } | null; target: { id: string; status: string; specCode: string | null } };
+      const coverage = await run<{ backupCoverage: { nodes: Item[] } }>(
+        '{ backupCoverage(first: 100, filter: { providers: [DCS] }) { nodes { lastBackup { ... on Backup { status } } target { ... on DcsInstance { id status specCode } } } } }',
+      );
+      const target = coverage.backupCoverage.nodes.find(
+        (n) => n.target.status === 'RUNNING' && !/single/.test(n.target.specCode ?? '') && !['PENDING', 'RUNNING'].includes(n.lastBackup?.status ?? ''),
+      )!.target;
+      const events: { id: string; status: string }[] = [];
+      let resolveDone!: () => void;
+      const done = new Promise<void>((r) => (resolveDone = r));
+      let startedId = '';
+      const stop = client.subscribe<{ backupProgress: { id: string; status: string } }>(
+        { query: 'subscription($f: BackupTaskFilter) { backupProgress(filter: $f) { ... on Backup { id status } } }', variables: { f: { sources: [huawei] } } },
+        {
+          next: (r) => {
+            const e = r.data!.backupProgress;
+            events.push(e);
+            if (e.id === startedId && e.status === 'SUCCEEDED') resolveDone();
+          },
+          error: (e) => {
+            throw e;
+          },
+          complete: () => undefined,
+        },
+      );
+      await eventually(() => s.gateway.live.pollCount(huawei) >= 1, 'the first poll');
+      await s.gateway.live.settled();
+      const started = await run<{ startBackup: { backup: { id: string } } }>(START, { t: target.id });
+      startedId = started.startBackup.backup.id;
+      await eventually(() => events.some((e) => e.id === startedId), 'the started backup');
+      clock.advance(2 * BACKUP_MS);
+      await done;
+      stop();
+    } finally {
+      await client.dispose();
+    }
   });
 });
