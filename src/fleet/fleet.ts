@@ -4,6 +4,7 @@
  * fleet views need is asked through `SourceSession`.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Span } from '@opentelemetry/api';
 import { CallBudget } from '../core/budget.js';
 import { BadInputError, BudgetExceededError, type ProviderKind } from '../core/errors.js';
@@ -108,6 +109,8 @@ export class Operation implements OperationScope {
     this.deadline = performance.now() + timeoutMs;
     const expiry = AbortSignal.timeout(timeoutMs);
     this.signal = clientSignal ? AbortSignal.any([clientSignal, expiry]) : expiry;
+    // Every queued or rate-limited call of the operation listens to it: hundreds are normal, not a leak.
+    setMaxListeners(0, this.signal);
   }
 
   batch(loader: string, size: number): void {

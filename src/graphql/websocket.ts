@@ -9,12 +9,22 @@
  * origins configured, an upgrade from another origin is refused.
  */
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { AuthFailure, type Authenticator, type Principal } from './auth.js';
 import type { GraphQLContext } from './context.js';
+
+/** The envelop functions `yoga.getEnveloped` returns, as this file uses them. */
+interface Enveloped {
+  schema: GraphQLSchema;
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+  contextFactory: () => Promise<GraphQLContext> | GraphQLContext;
+  parse: (source: string) => DocumentNode;
+  validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+}
 
 /** What the yoga context function reads for a WebSocket operation (there is no fetch `Request`). */
 export interface WebSocketInitialContext {
@@ -35,8 +45,8 @@ export function serveWebSocket(
   const principals = new WeakMap<object, Principal>();
   const disposable = useServer<Record<string, unknown> | undefined>(
     {
-      execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args as ExecutionArgs) as never,
-      subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args as ExecutionArgs) as never,
+      execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
       onConnect: async (ctx) => {
         const given = ctx.connectionParams?.['authorization'];
         const header = typeof given === 'string' ? given : ctx.extra.request.headers.authorization;
@@ -53,7 +63,7 @@ export function serveWebSocket(
         const principal = principals.get(ctx);
         if (!principal) return [new GraphQLError('Not authenticated.', { extensions: { code: 'UNAUTHENTICATED' } })];
         const initial: WebSocketInitialContext = { websocket: { principal, address: ctx.extra.request.socket.remoteAddress } };
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...initial, params });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...initial, params }) as unknown as Enveloped;
         const document = parse(params.query);
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;

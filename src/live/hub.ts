@@ -133,6 +133,15 @@ export class LiveHub {
     this.listen();
     const pollers = sources.map((source) => this.poller(source));
     for (const poller of pollers) poller.retain();
+    // A new subscriber of backupProgress hears what runs now first (as the last poll saw it), then the changes.
+    if (topic === 'backupProgress') {
+      void Promise.all(pollers.map((p) => p.runningNow().catch(() => null))).then((lists) => {
+        for (const entry of lists.flatMap((l) => l ?? [])) {
+          const payload = modelFromJson<T>(entry.json);
+          if (accept(payload)) queue.push(entry.key, payload, false);
+        }
+      });
+    }
 
     let done = false;
     const finish = async () => {
@@ -319,6 +328,13 @@ class SourcePoller {
     return this.current ?? Promise.resolve();
   }
 
+  /** The running backups the last poll saw (this replica's, else the leader's in Redis); null before any poll. */
+  async runningNow(): Promise<{ key: string; json: string }[] | null> {
+    const seen = this.baseline ?? (this.redis ? await this.loadBaseline() : null);
+    if (!seen || seen.size === 0) return seen ? [] : null;
+    return [...seen].filter(([key]) => key.startsWith('b:')).map(([key, json]) => ({ key: key.slice(2), json }));
+  }
+
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -416,15 +432,14 @@ class SourcePoller {
       const backup = item.lastBackup;
       if (!backup) continue;
       const backupKey = `b:${backup.id}`;
-      const digest = modelToJson(backup);
+      // What was last seen of a running backup is its whole event: a new subscriber is told it first.
+      const event: ProgressEvent = { backup, targetId: item.targetId };
+      const digest = modelToJson(event);
       const was = seen.get(backupKey);
       const runs = inProgress(backup.status);
       running ||= runs;
       if (runs) next.set(backupKey, digest);
-      if ((runs || was !== undefined) && was !== digest) {
-        const event: ProgressEvent = { backup, targetId: item.targetId };
-        this.emit({ topic: 'backupProgress', source: this.source, key: backup.id, json: modelToJson(event) });
-      }
+      if ((runs || was !== undefined) && was !== digest) this.emit({ topic: 'backupProgress', source: this.source, key: backup.id, json: digest });
     }
     // Targets the poll could not assess keep what was known of them.
     if (failed > 0) for (const [key, value] of seen) if (!next.has(key) && key.startsWith('c:')) next.set(key, value);
@@ -471,8 +486,10 @@ class CoalescingQueue<T> {
     private readonly onDrop: () => void,
   ) {}
 
-  push(key: string, value: T): void {
+  /** `replace`: false for a snapshot, which never overwrites an event already held for its key. */
+  push(key: string, value: T, replace = true): void {
     if (this.ended) return;
+    if (!replace && this.items.has(key)) return;
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = undefined;

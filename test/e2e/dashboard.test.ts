@@ -16,7 +16,8 @@ import { createYoga } from 'graphql-yoga';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_DIR, useDashboard } from '../../src/graphql/dashboard.js';
-import { ok, startStack, type Stack } from '../support/stack.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
 const CHROMIUM = process.env.BACKUPQL_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -638,6 +639,388 @@ describe('the dashboard with client authentication (auth.apiKeys)', { timeout: 1
     expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
     expect(outside).toEqual([]);
     await page.close();
+  });
+});
+
+describe('the dashboard with actions and live progress (actions.enabled, backupProgress over SSE)', { timeout: 120_000 }, () => {
+  const BACKUP_MS = 60_000;
+  const clock = new ManualClock(FIXED_NOW);
+  let stack: Stack;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  const outside: string[] = [];
+
+  interface Target {
+    id: string;
+    state: string;
+    busy: boolean;
+    running: boolean;
+    __typename: string;
+    status: string | null;
+    specCode: string | null;
+  }
+  /** Every target with its coverage state and whether a backup of it is under way now. */
+  const targets = async (s: Stack): Promise<Target[]> => {
+    const data = ok(
+      await s.query<{
+        backupCoverage: {
+          nodes: {
+            state: string;
+            lastBackup: { status: string } | null;
+            target: { __typename: string; id: string; status?: string | null; specCode?: string | null };
+          }[];
+        };
+      }>(
+        `{ backupCoverage(first: 100) { nodes { state lastBackup { ... on Backup { status } } target { __typename ... on ObTenant { id } ... on DcsInstance { id status specCode } ... on RdsInstance { id status } } } } }`,
+      ),
+    );
+    return data.backupCoverage.nodes.map((n) => ({
+      id: n.target.id,
+      __typename: n.target.__typename,
+      state: n.state,
+      status: n.target.status ?? null,
+      specCode: n.target.specCode ?? null,
+      busy: n.lastBackup !== null && ['PENDING', 'RUNNING', 'CANCELING'].includes(n.lastBackup.status),
+      running: n.lastBackup?.status === 'RUNNING',
+    }));
+  };
+  /** An idle target of a kind (a DCS one that can be backed up: running, not single-node), not one used before. */
+  const used = new Set<string>();
+  const idle = async (type: 'ObTenant' | 'DcsInstance' | 'RdsInstance', s: Stack = stack): Promise<string> => {
+    for (const t of await targets(s)) {
+      if (t.__typename !== type || t.state === 'UNKNOWN' || t.state === 'NEVER' || t.busy || used.has(t.id)) continue;
+      if (type === 'DcsInstance' && (t.status !== 'RUNNING' || /single/.test(t.specCode ?? ''))) continue;
+      if (type === 'RdsInstance' && t.status !== 'ACTIVE') continue;
+      // A tenant whose agent keeps a job history (obshell 4.3.2.0 and later).
+      if (type === 'ObTenant') {
+        const jobs = ok(await s.query<{ node: { backupJobs: { totalCount: number } | null } }>(TENANT_JOBS, { id: t.id })).node.backupJobs;
+        if (!jobs?.totalCount) continue;
+      }
+      used.add(t.id);
+      return t.id;
+    }
+    throw new Error(`no idle ${type}`);
+  };
+  const TENANT_JOBS = `query ($id: ID!) { node(id: $id) { ... on ObTenant { backupJobs(first: 1) { totalCount } } } }`;
+  /** The stack's API as a client with this key sees it. */
+  const withKey = (s: Stack, key: string): Stack => ({
+    ...s,
+    async query<T>(query: string, variables?: Record<string, unknown>) {
+      const res = await s.gateway.yoga.fetch('http://backupql.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as ExecutionResult<T>;
+    },
+  });
+  const DCS_BACKUPS = `query ($id: ID!) { node(id: $id) { ... on DcsInstance { backups(first: 3) { totalCount nodes { id status backupType } } } } }`;
+  const TENANT = `query ($id: ID!) { node(id: $id) { ... on ObTenant { latestBackup { id jobId status } backupJobs(first: 1) { nodes { id jobId status backupType } } } } }`;
+  const TARGET_STATE = `query ($id: ID!) { node(id: $id) { __typename } backupCoverage(first: 100) { summary { running ok } nodes { state target { ... on ObTenant { id } ... on DcsInstance { id } ... on RdsInstance { id } } } } }`;
+
+  const historyShown = (page: Page) => page.waitForSelector('.history-table tbody tr', { timeout: 30_000 });
+  const liveOn = async (page: Page) => {
+    const indicator = page.locator('.live-indicator[role="status"]');
+    await indicator.waitFor({ timeout: 15_000 });
+    expect(await indicator.getAttribute('aria-label')).toMatch(/^Live: /);
+    expect(await indicator.innerText()).toMatch(/live/i);
+  };
+  const firstRow = (page: Page) => page.locator('.history-table tbody tr').first();
+  const outcome = (page: Page) => page.locator('.action-outcome[role="status"]');
+  /** Resolves once the page has the viewer's answer (so that what shows for it is settled). */
+  const viewerAnswered = (page: Page) =>
+    page.waitForResponse((r) => (r.request().postData() ?? '').includes('DashboardViewer') && r.status() === 200, { timeout: 30_000 });
+
+  beforeAll(async () => {
+    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
+    await mkdir(SCREENSHOTS, { recursive: true });
+    stack = await startStack({
+      clock,
+      backupDurationMs: BACKUP_MS,
+      configure: (c) => ({ ...c, actions: { enabled: true }, live: { fastIntervalSeconds: 0.05, slowIntervalSeconds: 3600 } }),
+    });
+    base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+    browser = await launchChromium();
+    context = await sandboxed(browser, outside);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('a DCS instance: Start → Confirm (a double click starts one backup), it shows pending with the live indicator on, then moves and succeeds as the clock does, without a reload', async () => {
+    const dcs = await idle('DcsInstance');
+    const before = ok(await stack.query<{ node: { backups: { totalCount: number } } }>(DCS_BACKUPS, { id: dcs })).node.backups.totalCount;
+    const { page, errors } = await newPage(context);
+    await page.goto(`${base}/?target=${encodeURIComponent(dcs)}`);
+    await historyShown(page);
+    await liveOn(page);
+    // DCS backs up in full only, and cannot cancel: no mode, no cancel.
+    const start = page.getByRole('button', { name: 'Start backup' });
+    await start.waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel('Backup mode').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Cancel backup' }).count()).toBe(0);
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+    // The inline confirm step: dismissed first (nothing sent), then confirmed with a double click.
+    await start.click();
+    const confirm = page.getByRole('button', { name: 'Confirm start?' });
+    await confirm.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Confirm start?');
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await start.waitFor();
+    expect(ok(await stack.query<{ node: { backups: { totalCount: number } } }>(DCS_BACKUPS, { id: dcs })).node.backups.totalCount).toBe(before);
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      if ((r.postData() ?? '').includes('DashboardStartBackup')) sent.push(r.postData()!);
+    });
+    await start.click();
+    await confirm.dblclick();
+    await expect.poll(() => outcome(page).innerText(), { timeout: 15_000 }).toMatch(/^Backup started \((PENDING|RUNNING)\)\.$/);
+    expect(sent).toHaveLength(1);
+    const input = (JSON.parse(sent[0]!) as { variables: { input: { target: string; idempotencyKey: string } } }).variables.input;
+    expect(input.target).toBe(dcs);
+    expect(input.idempotencyKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const backups = ok(await stack.query<{ node: { backups: { totalCount: number; nodes: { id: string; backupType: string }[] } } }>(DCS_BACKUPS, { id: dcs }))
+      .node.backups;
+    expect(backups.totalCount).toBe(before + 1);
+    const started = backups.nodes[0]!;
+    expect(started.backupType).toBe('manual');
+
+    // The new backup comes first, pending (or already running), the stream connected.
+    await expect.poll(() => firstRow(page).getAttribute('data-id'), { timeout: 15_000 }).toBe(started.id);
+    expect(await firstRow(page).getAttribute('data-status')).toMatch(/^(PENDING|RUNNING)$/);
+    await liveOn(page);
+    await shoot(page, 'action-started');
+
+    // Half-way: running, with its progress bar (DCS `progress`).
+    clock.advance(BACKUP_MS / 2);
+    await expect.poll(() => firstRow(page).getAttribute('data-status'), { timeout: 15_000 }).toBe('RUNNING');
+    const bar = firstRow(page).locator('progress');
+    await bar.waitFor({ timeout: 15_000 });
+    await expect.poll(() => bar.evaluate((el) => (el as HTMLProgressElement).value), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await bar.getAttribute('aria-label')).toMatch(/^[\d.]+ % done$/);
+    await shoot(page, 'action-running');
+
+    // Past its duration: succeeded, the bar gone, the size and duration shown; the coverage read again.
+    clock.advance(BACKUP_MS);
+    await expect.poll(() => firstRow(page).getAttribute('data-status'), { timeout: 15_000 }).toBe('SUCCEEDED');
+    expect(await firstRow(page).getAttribute('data-id')).toBe(started.id);
+    expect(await firstRow(page).locator('progress').count()).toBe(0);
+    expect(await firstRow(page).locator('td').nth(4).innerText()).not.toBe('running');
+    const after = ok(
+      await stack.query<{ backupCoverage: { summary: { running: number; ok: number }; nodes: { state: string; target: { id: string } }[] } }>(TARGET_STATE, {
+        id: dcs,
+      }),
+    ).backupCoverage;
+    const state = after.nodes.find((n) => n.target.id === dcs)!.state;
+    await expect.poll(() => page.locator('.target-facts .badge').innerText(), { timeout: 15_000 }).toBe(state);
+    await expect.poll(() => page.locator('[data-summary="ok"]').innerText(), { timeout: 15_000 }).toBe(String(after.summary.ok));
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await liveOn(page);
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('an OceanBase tenant: an incremental backup started, a second start refused (CONFLICT, said with its code), then Cancel → Confirm: canceling', async () => {
+    const tenant = await idle('ObTenant');
+    const { page, errors } = await newPage(context);
+    await page.goto(`${base}/?target=${encodeURIComponent(tenant)}`);
+    await historyShown(page);
+    await liveOn(page);
+    await page.getByRole('button', { name: 'Start backup' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: 'Cancel backup' }).count()).toBe(0);
+    await page.getByLabel('Backup mode').selectOption('INCREMENTAL');
+    await page.getByRole('button', { name: 'Start backup' }).click();
+    await page.getByRole('button', { name: 'Confirm start?' }).click();
+    await expect.poll(() => outcome(page).innerText(), { timeout: 15_000 }).toMatch(/^Backup started/);
+    const latest = ok(
+      await stack.query<{
+        node: { latestBackup: { id: string; jobId: number; status: string }; backupJobs: { nodes: { id: string; jobId: number; backupType: string }[] } };
+      }>(TENANT, { id: tenant }),
+    ).node;
+    expect(['PENDING', 'RUNNING']).toContain(latest.latestBackup.status);
+    expect(latest.backupJobs.nodes[0]).toMatchObject({ jobId: latest.latestBackup.jobId, backupType: 'INC' });
+    // First in the history: the task the API answered with (a reload would show it as its job).
+    await expect
+      .poll(() => firstRow(page).getAttribute('data-id'), { timeout: 15_000 })
+      .toMatch(new RegExp(`^(${latest.latestBackup.id}|${latest.backupJobs.nodes[0]!.id})$`));
+    expect(await firstRow(page).getAttribute('data-status')).toMatch(/^(PENDING|RUNNING)$/);
+
+    // A second start while it runs: the API refuses it, and the page says why, with the code.
+    await page.getByRole('button', { name: 'Start backup' }).click();
+    await page.getByRole('button', { name: 'Confirm start?' }).click();
+    await expect.poll(() => outcome(page).innerText(), { timeout: 15_000 }).toMatch(/^The backup was not started: .+\(CONFLICT\b/);
+    expect(await outcome(page).getAttribute('class')).toContain('error');
+
+    // Cancel, confirmed in place.
+    const cancel = page.getByRole('button', { name: 'Cancel backup' });
+    await cancel.waitFor({ timeout: 15_000 });
+    await cancel.click();
+    await page.getByRole('button', { name: 'Keep it running' }).waitFor();
+    await page.getByRole('button', { name: 'Confirm cancel?' }).click();
+    await expect.poll(() => outcome(page).innerText(), { timeout: 15_000 }).toBe('Cancel requested (CANCELING).');
+    await expect.poll(() => firstRow(page).getAttribute('data-status'), { timeout: 15_000 }).toBe('CANCELING');
+    expect(ok(await stack.query<{ node: { latestBackup: { status: string } } }>(TENANT, { id: tenant })).node.latestBackup.status).toBe('CANCELING');
+    // Nothing left to cancel.
+    await expect.poll(() => cancel.count(), { timeout: 15_000 }).toBe(0);
+    await shoot(page, 'action-canceling');
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('the newest backups follow live: the stream reconnects after failures, and a backup started elsewhere comes first, running, and ends without a reload', async () => {
+    const rds = await idle('RdsInstance');
+    const { page, errors } = await newPage(context);
+    // The first two attempts at the stream fail: it tries again, later each time, and connects.
+    const attempts: number[] = [];
+    await page.route('**/graphql', (route) => {
+      if (route.request().headers().accept !== 'text/event-stream') return route.continue();
+      attempts.push(Date.now());
+      return attempts.length <= 2 ? route.abort('connectionreset') : route.continue();
+    });
+    await page.goto(`${base}/`);
+    await fleetLoaded(page);
+    await page.waitForSelector('.recent-table tbody tr');
+    expect(await page.locator('.live-indicator').count()).toBe(0);
+    await liveOn(page);
+    expect(attempts.length).toBe(3);
+    expect(attempts[2]! - attempts[1]!).toBeGreaterThan(attempts[1]! - attempts[0]!);
+    const started = ok(
+      await stack.query<{ startBackup: { backup: { id: string; status: string } } }>(
+        'mutation ($t: ID!) { startBackup(input: { target: $t }) { backup { ... on Backup { id status } } } }',
+        { t: rds },
+      ),
+    ).startBackup.backup;
+    const first = page.locator('.recent-table tbody tr').first();
+    await expect.poll(() => first.getAttribute('data-id'), { timeout: 15_000 }).toBe(started.id);
+    expect(await first.getAttribute('data-status')).toBe('RUNNING');
+    clock.advance(2 * BACKUP_MS);
+    await expect.poll(() => first.getAttribute('data-status'), { timeout: 15_000 }).toBe('SUCCEEDED');
+    expect(await page.locator(`.recent-table tbody tr[data-id="${started.id}"]`).count()).toBe(1);
+    // The browser reports the two refused attempts themselves; nothing else went wrong.
+    expect(errors.filter((e) => !/ERR_CONNECTION_RESET/.test(e))).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('axe-core finds no serious or critical violation on a target view with its actions (and the confirm step), and it fits 375 px', async () => {
+    // A tenant with a backup running (its progress bar, a cancel button), else an idle one.
+    const all = await targets(stack);
+    const tenant = all.find((t) => t.__typename === 'ObTenant' && t.running)?.id ?? (await idle('ObTenant'));
+    const serious = (v: { impact: string | null }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+    const axeContext = await sandboxed(browser, outside, { bypassCSP: true });
+    try {
+      const { page, errors } = await newPage(axeContext);
+      await page.goto(`${base}/?target=${encodeURIComponent(tenant)}`);
+      await historyShown(page);
+      await page.getByRole('button', { name: 'Start backup' }).waitFor({ timeout: 15_000 });
+      await liveOn(page);
+      expect(serious(await axeViolations(page))).toEqual([]);
+      await page.getByRole('button', { name: 'Start backup' }).click();
+      await page.getByRole('button', { name: 'Confirm start?' }).waitFor();
+      expect(serious(await axeViolations(page))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await axeContext.close();
+    }
+
+    const { page, errors } = await newPage(context, 375, 812);
+    await page.goto(`${base}/?target=${encodeURIComponent(tenant)}`);
+    await historyShown(page);
+    await page.getByRole('button', { name: 'Start backup' }).click();
+    await page.getByRole('button', { name: 'Confirm start?' }).waitFor();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    for (const button of await page.locator('.backup-actions button, .backup-actions select').all()) {
+      const box = (await button.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(375);
+    }
+    await shoot(page, 'phone-actions');
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('no actions without the right to them: actions off, or a read key (the live stream still carries the key)', async () => {
+    const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+    const READ = 'e2e-read-key-5b1d7c9e3a';
+    const OPS = 'e2e-operate-key-8c2e4f6a1b';
+
+    // Actions off: viewer.canOperate is false, and nothing shows.
+    const off = await startStack({ clock, backupDurationMs: BACKUP_MS });
+    try {
+      expect(ok(await off.query<{ viewer: { canOperate: boolean } }>('{ viewer { canOperate } }')).viewer.canOperate).toBe(false);
+      const offBase = (await off.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+      const { page, errors } = await newPage(context);
+      const answered = viewerAnswered(page);
+      await page.goto(`${offBase}/?target=${encodeURIComponent(await idle('DcsInstance', off))}`);
+      await historyShown(page);
+      await answered;
+      await liveOn(page);
+      expect(await page.locator('.backup-actions, .backup-actions button').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Start backup' }).count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await off.close();
+    }
+
+    // Actions on, with keys: a read key sees no actions; an operate key does.
+    const keyed = await startStack({
+      clock,
+      backupDurationMs: BACKUP_MS,
+      configure: (c) => ({
+        ...c,
+        actions: { enabled: true },
+        auth: {
+          apiKeys: [
+            { name: 'viewer', sha256: sha(READ), role: 'read' },
+            { name: 'ops', sha256: sha(OPS), role: 'operate' },
+          ],
+        },
+      }),
+    });
+    try {
+      const keyedBase = (await keyed.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+      const target = await idle('RdsInstance', withKey(keyed, OPS));
+      const { page, errors } = await newPage(context);
+      const streams: (string | undefined)[] = [];
+      page.on('request', (r) => {
+        if (r.headers().accept === 'text/event-stream') void r.allHeaders().then((h) => streams.push(h.authorization));
+      });
+      await page.goto(`${keyedBase}/?target=${encodeURIComponent(target)}`);
+      await page.waitForSelector('#api-key', { timeout: 30_000 });
+      let answered = viewerAnswered(page);
+      await page.getByLabel('API key').fill(READ);
+      await page.getByLabel('API key').press('Enter');
+      await historyShown(page);
+      await answered;
+      await liveOn(page);
+      expect(await page.locator('.backup-actions').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Start backup' }).count()).toBe(0);
+      await expect.poll(() => streams.length).toBeGreaterThan(0);
+      expect(streams.every((a) => a === `Bearer ${READ}`)).toBe(true);
+
+      await page.click('button:text("Sign out")');
+      await page.waitForSelector('#api-key', { timeout: 30_000 });
+      answered = viewerAnswered(page);
+      await page.getByLabel('API key').fill(OPS);
+      await page.getByLabel('API key').press('Enter');
+      await historyShown(page);
+      await answered;
+      await page.getByRole('button', { name: 'Start backup' }).waitFor({ timeout: 15_000 });
+      await liveOn(page);
+      expect(streams.at(-1)).toBe(`Bearer ${OPS}`);
+      expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+      expect(outside).toEqual([]);
+      await page.close();
+    } finally {
+      await keyed.close();
+    }
   });
 });
 

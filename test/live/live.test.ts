@@ -93,7 +93,7 @@ describe('backupProgress and coverageChanged over SSE', () => {
       endpoint,
       exampleTabs({ now: FIXED_NOW }).find((t) => t.query!.includes('subscription WatchBackups'))!.query!,
     );
-    open.push(watch as SseSubscription<unknown>);
+    open.push(watch);
     const coverage = await subscribe<{ coverageChanged: { state: string; target: { id: string } } }>(
       fetch,
       endpoint,
@@ -111,6 +111,12 @@ describe('backupProgress and coverageChanged over SSE', () => {
 
     await watch.waitFor((e) => e.data?.backupProgress.id === started.id);
     watch.close();
+    // A subscriber that comes later hears what runs now first, as the last poll saw it: the clock stands
+    // still here, so no poll sees the backup change and announces it again.
+    const late = await subscribe<ProgressData>(fetch, endpoint, PROGRESS, { filter: { sources: [huawei] } });
+    const told = await late.waitFor((e) => e.data?.backupProgress.id === started.id);
+    expect(['PENDING', 'RUNNING']).toContain(told.data?.backupProgress.status);
+    late.close();
     clock.advance(BACKUP_MS / 2);
     await progress.waitFor(
       (e) => e.data?.backupProgress.id === started.id && e.data.backupProgress.status === 'RUNNING' && (e.data.backupProgress.progress ?? 0) > 10,

@@ -31,6 +31,13 @@ export interface Answer<T> {
 /** The API gave no data: it is down, unreachable, or refused the operation as a whole. */
 export class ApiUnavailable extends Error {
   override name = 'ApiUnavailable';
+  /** The GraphQL errors of a refusal (their codes); empty when no answer came. */
+  readonly errors: readonly ApiError[];
+
+  constructor(message: string, errors: readonly ApiError[] = []) {
+    super(message);
+    this.errors = errors;
+  }
 }
 
 /** The API wants a credential: none was sent, or the one sent was refused (the sign-in form shows). */
@@ -40,14 +47,20 @@ export class Unauthenticated extends ApiUnavailable {
 
 const TIMEOUT_MS = 30_000;
 
-const ENDPOINT = new URL('graphql', document.baseURI).href;
+export const ENDPOINT = new URL('graphql', document.baseURI).href;
+
+/** The headers every request carries: JSON (which CSRF prevention lets through) and the key, when there is one. */
+export function requestHeaders(key: string | null): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  return headers;
+}
 
 export async function ask<T, V extends Record<string, unknown>>(operation: TypedDocumentString<T, V>, variables: V, signal?: AbortSignal): Promise<Answer<T>> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const key = currentKey();
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (key !== null) headers.authorization = `Bearer ${key}`;
+  const headers = requestHeaders(key);
   let answer: { data: T | undefined; errors?: ApiError[] | undefined };
   try {
     // A client per request: its fetch options carry the request's own signal.
@@ -56,17 +69,18 @@ export async function ask<T, V extends Record<string, unknown>>(operation: Typed
   } catch (error) {
     if (signal?.aborted) throw error;
     if (error instanceof ClientError) {
-      const first = (error.response.errors as ApiError[] | undefined)?.[0];
+      const errors = (error.response.errors as ApiError[] | undefined) ?? [];
+      const first = errors[0];
       if (error.response.status === 401 || first?.extensions?.code === 'UNAUTHENTICATED') {
         unauthenticated(key);
         throw new Unauthenticated(first ? first.message : `HTTP ${error.response.status}`);
       }
-      throw new ApiUnavailable(first ? first.message : `HTTP ${error.response.status}`);
+      throw new ApiUnavailable(first ? first.message : `HTTP ${error.response.status}`, errors);
     }
     if (timeout.aborted) throw new ApiUnavailable(`no answer within ${TIMEOUT_MS / 1000} s`);
     throw new ApiUnavailable(error instanceof Error ? error.message : String(error));
   }
   const errors = answer.errors ?? [];
-  if (answer.data === undefined || answer.data === null) throw new ApiUnavailable(errors[0]?.message ?? 'the API answered without data');
+  if (answer.data === undefined || answer.data === null) throw new ApiUnavailable(errors[0]?.message ?? 'the API answered without data', errors);
   return { data: answer.data, errors };
 }

@@ -4,8 +4,8 @@
  * GraphQL API (`/graphql`); it reloads every 60 s and on "Refresh". When the API asks for a
  * credential, a sign-in form takes the place of all of it (auth.ts).
  */
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiUnavailable, Unauthenticated } from './api';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ask, ApiUnavailable, Unauthenticated } from './api';
 import { signOut, useAuth } from './auth';
 import { CoverageTable } from './components/coverage';
 import { RecentBackups } from './components/recent';
@@ -14,10 +14,14 @@ import { FleetSummary, SourceList } from './components/summary';
 import { TargetView } from './components/target';
 import { loadCoverage, loadRecent, messageOf, otherErrors, sourcesOf, type Coverage, type Recent } from './fleet';
 import type { ApiError } from './api';
+import { useLiveBackups } from './live';
+import { ViewerQuery } from './queries';
 import { viewSearch, type View } from './route';
 import { useView } from './router';
 
 const REFRESH_MS = 60_000;
+/** Backups that end together bring one coverage read. */
+const ENDED_DEBOUNCE_MS = 300;
 
 interface FleetState {
   loading: boolean;
@@ -26,6 +30,8 @@ interface FleetState {
   recent: Recent | null;
   recentErrors: ApiError[];
   recentError: string | null;
+  /** When the request that read `recent` was sent. */
+  recentLoadedAt: number;
   /** Why the API gave nothing at all, when it did not. */
   unavailable: string | null;
   updatedAt: number | null;
@@ -38,6 +44,7 @@ const INITIAL: FleetState = {
   recent: null,
   recentErrors: [],
   recentError: null,
+  recentLoadedAt: 0,
   unavailable: null,
   updatedAt: null,
 };
@@ -52,6 +59,17 @@ export function App() {
   /** The API's clock minus the browser's: ages are counted from the API's "now". */
   const [offset, setOffset] = useState(0);
   const refresh = useCallback(() => setRefreshKey((k) => k + 1), []);
+  /** Whether this credential may start and cancel backups (the actions show only then). */
+  const [canOperate, setCanOperate] = useState(false);
+  /** Bumped to read the coverage again alone (a backup ended, an action was taken). */
+  const [coverageKey, setCoverageKey] = useState(0);
+  const refreshCoverage = useCallback(() => setCoverageKey((k) => k + 1), []);
+  const endedTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const backupEnded = useCallback(() => {
+    clearTimeout(endedTimer.current);
+    endedTimer.current = setTimeout(refreshCoverage, ENDED_DEBOUNCE_MS);
+  }, [refreshCoverage]);
+  useEffect(() => () => clearTimeout(endedTimer.current), []);
 
   useEffect(() => {
     const timer = setInterval(refresh, REFRESH_MS);
@@ -70,6 +88,7 @@ export function App() {
     if (signingIn) return;
     const abort = new AbortController();
     setFleet((f) => ({ ...f, loading: true }));
+    const sentAt = Date.now();
     void Promise.allSettled([loadCoverage(abort.signal), loadRecent(abort.signal)]).then(([coverage, recent]) => {
       if (abort.signal.aborted) return;
       if ([coverage, recent].some((r) => r.status === 'rejected' && r.reason instanceof Unauthenticated)) {
@@ -84,6 +103,7 @@ export function App() {
         coverageError: coverage.status === 'rejected' ? messageOf(coverage.reason) : null,
         recent: recent.status === 'fulfilled' ? recent.value.recent : f.recent,
         recentErrors: recent.status === 'fulfilled' ? recent.value.errors : f.recentErrors,
+        recentLoadedAt: recent.status === 'fulfilled' ? sentAt : f.recentLoadedAt,
         recentError: recent.status === 'rejected' ? messageOf(recent.reason) : null,
         unavailable: down ? messageOf(down.reason) : null,
         updatedAt: coverage.status === 'fulfilled' || recent.status === 'fulfilled' ? Date.now() : f.updatedAt,
@@ -91,6 +111,35 @@ export function App() {
     });
     return () => abort.abort();
   }, [refreshKey, signingIn, auth.key]);
+
+  // The coverage alone, read again (the figures and states follow an ended backup); a failure keeps what was shown.
+  useEffect(() => {
+    if (coverageKey === 0 || signingIn) return;
+    const abort = new AbortController();
+    loadCoverage(abort.signal).then(
+      (coverage) => {
+        if (coverage.serverNow !== null) setOffset(coverage.serverNow - Date.now());
+        setFleet((f) => ({ ...f, coverage, coverageError: null }));
+      },
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [coverageKey]);
+
+  // What this credential may do, asked once per credential; not knowing hides the actions.
+  useEffect(() => {
+    setCanOperate(false);
+    if (signingIn) return;
+    const abort = new AbortController();
+    ask(ViewerQuery, {}, abort.signal).then(
+      ({ data }) => setCanOperate(data.viewer.canOperate),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [signingIn, auth.key]);
+
+  // Live progress once the fleet was read: of the target shown, else of the whole fleet.
+  const live = useLiveBackups({ enabled: !signingIn && fleet.updatedAt !== null, target: view.target, authKey: auth.key, onEnded: backupEnded });
 
   const now = Date.now() + offset;
   const errors = [...(fleet.coverage?.errors ?? []), ...fleet.recentErrors];
@@ -123,6 +172,11 @@ export function App() {
               </>
             )}
           </p>
+          {!signingIn && live.connected ? (
+            <p class="live-indicator" role="status" aria-label="Live: running backups update as they change" title="Running backups update as they change">
+              <span class="live-dot" aria-hidden="true" /> live
+            </p>
+          ) : null}
         </div>
         {signingIn ? null : (
           <div class="actions">
@@ -173,13 +227,17 @@ export function App() {
                 now={now}
                 refreshKey={refreshKey}
                 onUnavailable={setDetailUnavailable}
+                live={live.entries}
+                canOperate={canOperate}
+                onBackup={live.add}
+                onChanged={refreshCoverage}
               />
             ) : (
               <>
                 {fleet.coverageError && !fleet.unavailable ? <p class="error">The coverage could not be loaded: {fleet.coverageError}</p> : null}
                 <CoverageTable items={fleet.coverage?.items ?? null} loading={fleet.loading} view={view} now={now} />
                 {fleet.recentError && !fleet.unavailable ? <p class="error">The newest backups could not be loaded: {fleet.recentError}</p> : null}
-                <RecentBackups recent={fleet.recent} loading={fleet.loading} view={view} now={now} />
+                <RecentBackups recent={fleet.recent} loadedAt={fleet.recentLoadedAt} live={live.entries} loading={fleet.loading} view={view} now={now} />
               </>
             )}
           </main>

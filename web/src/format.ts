@@ -50,7 +50,8 @@ export function formatDuration(startedAt: string | null | undefined, finishedAt:
 export function formatAge(iso: string, now: number): string {
   const seconds = (now - Date.parse(iso)) / 1000;
   if (!Number.isFinite(seconds)) return '—';
-  if (seconds < 0) return 'in the future';
+  // A minute ahead is the clocks' drift (a backup that just started, told live), not the future.
+  if (seconds < -60) return 'in the future';
   if (seconds < 60) return 'just now';
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ago`;

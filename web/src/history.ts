@@ -6,6 +6,7 @@
  */
 import { ask, type ApiError } from './api';
 import type { BackupStatus, DashboardChartQuery, DashboardHistoryQuery, DashboardPageCursorsFragment } from './gql/graphql';
+import { backupKey, progressOf, type LiveBackup } from './live';
 import { ChartQuery, HistoryQuery } from './queries';
 
 export const PAGE_SIZE = 20;
@@ -17,6 +18,8 @@ export type PageCursors = DashboardPageCursorsFragment;
 
 export interface HistoryRow {
   id: string;
+  /** Which backup it is, for the live news of it (live.ts `backupKey`). */
+  key: string;
   status: BackupStatus;
   providerStatus: string;
   startedAt: string | null;
@@ -24,6 +27,8 @@ export interface HistoryRow {
   sizeBytes: number | null;
   type: string | null;
   detail: string | null;
+  /** How far it got, in percent, where the provider tells. */
+  progress: number | null;
 }
 export interface HistoryPage {
   kind: 'ObTenant' | 'DcsInstance' | 'RdsInstance';
@@ -31,6 +36,8 @@ export interface HistoryPage {
   name: string;
   provider: string;
   source: string;
+  /** OceanBase's `sys` tenant (never backed up on its own). */
+  system: boolean;
   /** `null` when the history could not be read (see `errors`) or the agent keeps none. */
   connection: {
     totalCount: number;
@@ -53,22 +60,32 @@ function normalize(node: Node, errors: ApiError[]): HistoryPage | null {
   let raw: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; pageCursors: PageCursors; nodes: HistoryRow[] } | null;
   switch (node.__typename) {
     case 'ObTenant':
-      base = { kind: node.__typename, id: node.id, name: node.tenantName, provider: node.provider, source: node.source };
+      base = { kind: node.__typename, id: node.id, name: node.tenantName, provider: node.provider, source: node.source, system: node.isSystemTenant };
       raw = node.jobs && {
         ...node.jobs,
-        nodes: node.jobs.nodes.map(({ backupType, comment, ...n }) => ({ ...n, type: backupType, detail: comment && comment !== '0' ? comment : null })),
+        nodes: node.jobs.nodes.map(({ backupType, comment, tenantId, jobId, ...n }) => ({
+          ...n,
+          key: backupKey({ __typename: 'ObBackupJob', id: n.id, source: node.source, tenantId, jobId }),
+          type: backupType,
+          detail: comment && comment !== '0' ? comment : null,
+          // The job list tells no progress; the tenant's running (or latest) task does.
+          progress: node.latestBackup?.jobId === jobId ? tabletProgress(node.latestBackup) : null,
+        })),
       };
       break;
     case 'DcsInstance':
-      base = { kind: node.__typename, id: node.id, name: node.name ?? node.instanceId, provider: node.provider, source: node.source };
+      base = { kind: node.__typename, id: node.id, name: node.name ?? node.instanceId, provider: node.provider, source: node.source, system: false };
       raw = node.dcsBackups && {
         ...node.dcsBackups,
-        nodes: node.dcsBackups.nodes.map(({ backupType, errorCode, ...n }) => ({ ...n, type: backupType, detail: errorCode })),
+        nodes: node.dcsBackups.nodes.map(({ backupType, errorCode, ...n }) => ({ ...n, key: n.id, type: backupType, detail: errorCode })),
       };
       break;
     case 'RdsInstance':
-      base = { kind: node.__typename, id: node.id, name: node.name ?? node.instanceId, provider: node.provider, source: node.source };
-      raw = node.rdsBackups && { ...node.rdsBackups, nodes: node.rdsBackups.nodes.map(({ backupType, ...n }) => ({ ...n, type: backupType, detail: null })) };
+      base = { kind: node.__typename, id: node.id, name: node.name ?? node.instanceId, provider: node.provider, source: node.source, system: false };
+      raw = node.rdsBackups && {
+        ...node.rdsBackups,
+        nodes: node.rdsBackups.nodes.map(({ backupType, ...n }) => ({ ...n, key: n.id, type: backupType, detail: null, progress: null })),
+      };
       break;
     default:
       return null;
@@ -89,6 +106,34 @@ function normalize(node: Node, errors: ApiError[]): HistoryPage | null {
       rows: raw.nodes,
     },
   };
+}
+
+function tabletProgress(task: { tabletCount: number | null; finishTabletCount: number | null }): number | null {
+  return task.tabletCount && task.finishTabletCount !== null ? (100 * task.finishTabletCount) / task.tabletCount : null;
+}
+
+/** A backup heard of live (or started here) as a row of its target's history. */
+export function historyRow(backup: LiveBackup): HistoryRow {
+  const common = {
+    id: backup.id,
+    key: backupKey(backup),
+    status: backup.status,
+    providerStatus: backup.providerStatus,
+    startedAt: backup.startedAt,
+    finishedAt: backup.finishedAt,
+    sizeBytes: backup.sizeBytes,
+    progress: progressOf(backup),
+  };
+  switch (backup.__typename) {
+    case 'ObBackupJob':
+      return { ...common, type: backup.backupType, detail: backup.comment && backup.comment !== '0' ? backup.comment : null };
+    case 'ObBackupTask':
+      return { ...common, type: null, detail: backup.comment && backup.comment !== '0' ? backup.comment : null };
+    case 'DcsBackup':
+      return { ...common, type: backup.backupType, detail: backup.errorCode };
+    case 'RdsBackup':
+      return { ...common, type: backup.backupType, detail: null };
+  }
 }
 
 /** Page cursors learnt so far, per target (page size is fixed). */

@@ -63,6 +63,66 @@ export const CoverageQuery = graphql(`
   }
 `);
 
+/**
+ * A backup as the newest-backups list and the live updates show it: what every provider has, its
+ * target, and how far it got (DCS `progress`, OceanBase tablets). `jobId`/`tenantId` tie an
+ * OceanBase task (what `backupProgress` and the actions return) to its job (what the lists show).
+ */
+graphql(`
+  fragment DashboardBackup on BackupTask {
+    __typename
+    ... on Backup {
+      id
+      provider
+      source
+      status
+      providerStatus
+      startedAt
+      finishedAt
+      sizeBytes
+    }
+    ... on ObBackupJob {
+      tenantId
+      jobId
+      backupType
+      tenant {
+        id
+        tenantName
+      }
+      comment
+    }
+    ... on ObBackupTask {
+      tenantId
+      jobId
+      tabletCount
+      finishTabletCount
+      tenant {
+        id
+        tenantName
+      }
+      comment
+    }
+    ... on DcsBackup {
+      instance {
+        id
+        name
+        instanceId
+      }
+      backupType
+      progress
+      errorCode
+    }
+    ... on RdsBackup {
+      instance {
+        id
+        name
+        instanceId
+      }
+      backupType: type
+    }
+  }
+`);
+
 /** The newest backups of the whole fleet, with the time window the list was read over. */
 export const RecentQuery = graphql(`
   query DashboardRecent($first: Int!) {
@@ -73,46 +133,53 @@ export const RecentQuery = graphql(`
         until
       }
       nodes {
-        __typename
-        ... on Backup {
-          id
-          provider
-          source
-          status
-          providerStatus
-          startedAt
-          finishedAt
-          sizeBytes
-        }
-        ... on ObBackupJob {
-          tenant {
-            id
-            tenantName
-          }
-          comment
-        }
-        ... on ObBackupTask {
-          tenant {
-            id
-            tenantName
-          }
-          comment
-        }
-        ... on DcsBackup {
-          instance {
-            id
-            name
-            instanceId
-          }
-          errorCode
-        }
-        ... on RdsBackup {
-          instance {
-            id
-            name
-            instanceId
-          }
-        }
+        ...DashboardBackup
+      }
+    }
+  }
+`);
+
+/** Who is asking: the actions show only when they would work. */
+export const ViewerQuery = graphql(`
+  query DashboardViewer {
+    viewer {
+      name
+      role
+      canOperate
+    }
+  }
+`);
+
+/** Running and pending backups as they change (Server-Sent Events), and once more when each ends. */
+export const ProgressSubscription = graphql(`
+  subscription DashboardBackupProgress($filter: BackupTaskFilter) {
+    backupProgress(filter: $filter) {
+      ...DashboardBackup
+    }
+  }
+`);
+
+/** Starts a backup now; the idempotency key makes a retry return the first outcome. */
+export const StartBackupMutation = graphql(`
+  mutation DashboardStartBackup($input: StartBackupInput!) {
+    startBackup(input: $input) {
+      replayed
+      backup {
+        ...DashboardBackup
+      }
+      backups {
+        ...DashboardBackup
+      }
+    }
+  }
+`);
+
+/** Cancels an OceanBase tenant's running backup. */
+export const CancelBackupMutation = graphql(`
+  mutation DashboardCancelBackup($input: CancelBackupInput!) {
+    cancelBackup(input: $input) {
+      backup {
+        ...DashboardBackup
       }
     }
   }
@@ -153,6 +220,12 @@ export const HistoryQuery = graphql(`
         provider
         source
         tenantName
+        isSystemTenant
+        latestBackup {
+          jobId
+          tabletCount
+          finishTabletCount
+        }
         jobs: backupJobs(first: $first, after: $after) {
           totalCount
           pageInfo {
@@ -171,6 +244,8 @@ export const HistoryQuery = graphql(`
             sizeBytes
             backupType
             comment
+            tenantId
+            jobId
           }
         }
       }
@@ -197,6 +272,7 @@ export const HistoryQuery = graphql(`
             sizeBytes
             backupType
             errorCode
+            progress
           }
         }
       }

@@ -48,3 +48,33 @@ export function TableWrap({ label, children }: { label: string; children: Compon
     </div>
   );
 }
+
+/** How far a running backup got: a bar and the figure (the bar is named for screen readers). */
+export function ProgressBar({ percent }: { percent: number }) {
+  const value = Math.max(0, Math.min(100, percent));
+  const text = `${value < 10 && value > 0 ? value.toFixed(1) : Math.round(value)} %`;
+  return (
+    <span class="progress">
+      <progress max={100} value={value} aria-label={`${text} done`} />
+      <span class="progress-text" aria-hidden="true">
+        {text}
+      </span>
+    </span>
+  );
+}
+
+/** A backup's status and, while it runs, how far it got. */
+export function LiveStatus({ status, detail, progress }: { status: BackupStatus; detail?: string | null; progress: number | null }) {
+  const running = status === 'RUNNING' || status === 'PENDING' || status === 'CANCELING';
+  return (
+    <>
+      <StatusText status={status} detail={detail} />
+      {running && progress !== null ? (
+        <>
+          {' '}
+          <ProgressBar percent={progress} />
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,11 +1,34 @@
 /** The newest backups of the whole fleet, failed ones marked out, with the window that was read. */
-import { backupTarget, type Recent } from '../fleet';
+import { useMemo } from 'preact/hooks';
+import { backupTarget, RECENT_COUNT, type Recent } from '../fleet';
 import { formatBytes, formatDuration, formatTime, formatWindow } from '../format';
+import { backupKey, mergeLive, progressOf, type LiveEntries } from '../live';
 import { viewSearch, type View } from '../route';
 import { follow } from '../router';
-import { Ago, StatusText, TableWrap } from './bits';
+import { Ago, LiveStatus, TableWrap } from './bits';
 
-export function RecentBackups({ recent, loading, view, now }: { recent: Recent | null; loading: boolean; view: View; now: number }) {
+export function RecentBackups({
+  recent,
+  loadedAt,
+  live,
+  loading,
+  view,
+  now,
+}: {
+  recent: Recent | null;
+  /** When the request that read `recent` was sent. */
+  loadedAt: number;
+  /** What the live stream told since: rows follow it, and backups started since come first. */
+  live: LiveEntries;
+  loading: boolean;
+  view: View;
+  now: number;
+}) {
+  const { rows, added } = useMemo(() => {
+    if (!recent) return { rows: [], added: 0 };
+    const merged = mergeLive(recent.nodes, { entries: live, loadedAt, keyOf: backupKey, insert: { belongs: () => true, create: (b) => b } });
+    return { rows: merged.slice(0, Math.max(RECENT_COUNT, recent.nodes.length)), added: merged.length - recent.nodes.length };
+  }, [recent, live, loadedAt]);
   const window = recent?.window;
   const windowTitle = window
     ? [window.since ? `since ${formatTime(window.since)}` : null, window.until ? `until ${formatTime(window.until)}` : 'until now'].filter(Boolean).join(' ')
@@ -16,7 +39,7 @@ export function RecentBackups({ recent, loading, view, now }: { recent: Recent |
       <p class="count">
         {recent && window ? (
           <>
-            The {recent.nodes.length} newest of {recent.totalCount} backups in the{' '}
+            The {rows.length} newest of {recent.totalCount + added} backups in the{' '}
             <span class="window" title={windowTitle} data-since={window.since ?? ''} data-until={window.until ?? ''}>
               {formatWindow(window, now)}
             </span>
@@ -48,7 +71,7 @@ export function RecentBackups({ recent, loading, view, now }: { recent: Recent |
               </tr>
             </thead>
             <tbody>
-              {(recent?.nodes ?? []).map((backup) => {
+              {rows.map(({ row: backup, live: news }) => {
                 const target = backupTarget(backup);
                 const link = target.id ? { ...view, target: target.id, page: 1 } : null;
                 const detail = backup.__typename === 'DcsBackup' ? backup.errorCode : 'comment' in backup ? backup.comment : null;
@@ -73,7 +96,7 @@ export function RecentBackups({ recent, loading, view, now }: { recent: Recent |
                           ✖{' '}
                         </span>
                       ) : null}
-                      <StatusText status={backup.status} detail={backup.providerStatus} />
+                      <LiveStatus status={backup.status} detail={backup.providerStatus} progress={progressOf(news ?? backup)} />
                     </td>
                     <td class="num">{formatBytes(backup.sizeBytes)}</td>
                     <td class="num">

@@ -3,16 +3,20 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiUnavailable, Unauthenticated } from '../api';
 import { messageOf, type CoverageItem } from '../fleet';
 import { formatBytes, formatDuration, formatSeconds, formatSecondsShort, formatShortTime, formatTime } from '../format';
-import { loadChart, loadHistory, type ChartPoint, type HistoryPage } from '../history';
+import { historyRow, loadChart, loadHistory, type ChartPoint, type HistoryPage, type HistoryRow } from '../history';
+import { inProgress, mergeLive, progressOf, type LiveBackup, type LiveEntries, type Merged } from '../live';
 import { viewSearch, type View } from '../route';
 import { follow, go } from '../router';
-import { Ago, StateBadge, StatusText, TableWrap } from './bits';
+import { BackupActions } from './actions';
+import { Ago, LiveStatus, StateBadge, TableWrap } from './bits';
 import { Chart } from './chart';
 
 interface Loaded<T> {
   loading: boolean;
   value: T | undefined;
   error: string | null;
+  /** When the request that got `value` was sent (live news from before it is not laid over it). */
+  loadedAt?: number;
 }
 
 export function TargetView({
@@ -21,12 +25,22 @@ export function TargetView({
   now,
   refreshKey,
   onUnavailable,
+  live,
+  canOperate,
+  onBackup,
+  onChanged,
 }: {
   view: View & { target: string };
   coverage: CoverageItem | undefined;
   now: number;
   refreshKey: number;
   onUnavailable: (message: string | null) => void;
+  /** What the live stream told of backups (laid over the history). */
+  live: LiveEntries;
+  /** Whether the actions show (`viewer.canOperate`). */
+  canOperate: boolean;
+  onBackup: (backup: LiveBackup, target: string) => void;
+  onChanged: () => void;
 }) {
   const [history, setHistory] = useState<Loaded<HistoryPage | null>>({ loading: true, value: undefined, error: null });
   const [chart, setChart] = useState<Loaded<ChartPoint[]>>({ loading: true, value: undefined, error: null });
@@ -35,9 +49,10 @@ export function TargetView({
   useEffect(() => {
     const abort = new AbortController();
     setHistory((h) => ({ ...h, loading: true }));
+    const sentAt = Date.now();
     loadHistory(id, page, abort.signal).then(
       (value) => {
-        setHistory({ loading: false, value, error: null });
+        setHistory({ loading: false, value, error: null, loadedAt: sentAt });
         onUnavailable(null);
       },
       (error: unknown) => {
@@ -65,6 +80,36 @@ export function TargetView({
   const fleet = { ...view, target: null, page: 1 };
   const data = history.value;
   const c = data?.connection;
+  // The rows as the live stream tells since they were read; a backup started since comes first on page 1.
+  const rows = useMemo(
+    () =>
+      c
+        ? mergeLive(c.rows, {
+            entries: live,
+            loadedAt: history.loadedAt ?? 0,
+            keyOf: (r) => r.key,
+            insert: c.page === 1 && { belongs: (e) => e.targetId === id, create: historyRow },
+          })
+        : [],
+    [c, live, history.loadedAt, id],
+  );
+  // No history to lay them over (the agent keeps none, or it could not be read): the backups heard of live, alone.
+  const liveOnly = useMemo(
+    () =>
+      data && !c
+        ? mergeLive<HistoryRow>([], {
+            entries: live,
+            loadedAt: history.loadedAt ?? 0,
+            keyOf: (r) => r.key,
+            insert: { belongs: (e) => e.targetId === id, create: historyRow },
+          })
+        : [],
+    [data, c, live, history.loadedAt, id],
+  );
+  const running =
+    [...rows, ...liveOnly].some(({ row }) => row.status === 'PENDING' || row.status === 'RUNNING') ||
+    [...live.values()].some((e) => e.targetId === id && (e.backup.status === 'PENDING' || e.backup.status === 'RUNNING')) ||
+    (coverage?.lastBackup ? inProgress(coverage.lastBackup.status) && coverage.lastBackup.status !== 'CANCELING' : false);
   return (
     <section aria-labelledby="target-title" class="target" aria-busy={history.loading}>
       <p class="back">
@@ -102,6 +147,17 @@ export function TargetView({
         </p>
       ) : null}
 
+      {canOperate && data && !data.system ? (
+        <BackupActions target={data.id} kind={data.kind} running={running} onBackup={(b) => onBackup(b, data.id)} onChanged={onChanged} />
+      ) : null}
+
+      {liveOnly.length ? (
+        <>
+          <h3 id="live-title">Running now</h3>
+          <HistoryTable rows={liveOnly} now={now} label="Backups running now" titleId="live-title" />
+        </>
+      ) : null}
+
       <Charts chart={chart} />
 
       {c ? (
@@ -109,56 +165,63 @@ export function TargetView({
           <h3 id="history-title">
             Backups, page {c.page} of {c.pages}
           </h3>
-          <TableWrap label="Backup history">
-            <table class="data history-table" aria-labelledby="history-title">
-              <thead>
-                <tr>
-                  <th scope="col">Started</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Type</th>
-                  <th scope="col" class="num">
-                    Size
-                  </th>
-                  <th scope="col" class="num">
-                    Duration
-                  </th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.rows.map((row) => (
-                  <tr key={row.id} data-id={row.id} data-status={row.status} class={row.status === 'FAILED' ? 'failed' : undefined}>
-                    <td>
-                      {row.startedAt ? (
-                        <>
-                          <time dateTime={row.startedAt} title={formatTime(row.startedAt)}>
-                            {formatShortTime(row.startedAt)}
-                          </time>{' '}
-                          <span class="muted">
-                            (<Ago iso={row.startedAt} now={now} />)
-                          </span>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td>
-                      <StatusText status={row.status} detail={row.providerStatus} />
-                    </td>
-                    <td>{row.type ?? '—'}</td>
-                    <td class="num">{formatBytes(row.sizeBytes)}</td>
-                    <td class="num">{row.startedAt && !row.finishedAt ? <span class="muted">running</span> : formatDuration(row.startedAt, row.finishedAt)}</td>
-                    <td class="detail">{row.detail ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-          {c.rows.length === 0 ? <p class="empty">No backups.</p> : null}
+          <HistoryTable rows={rows} now={now} label="Backup history" titleId="history-title" />
+          {rows.length === 0 ? <p class="empty">No backups.</p> : null}
           <Pager view={view} connection={c} />
         </>
       ) : null}
     </section>
+  );
+}
+
+/** Backups of the target, newest first, each as the live stream last told it. */
+function HistoryTable({ rows, now, label, titleId }: { rows: Merged<HistoryRow>[]; now: number; label: string; titleId: string }) {
+  return (
+    <TableWrap label={label}>
+      <table class="data history-table" aria-labelledby={titleId}>
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Status</th>
+            <th scope="col">Type</th>
+            <th scope="col" class="num">
+              Size
+            </th>
+            <th scope="col" class="num">
+              Duration
+            </th>
+            <th scope="col">Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ row, live: news }) => (
+            <tr key={row.key} data-id={row.id} data-status={row.status} class={row.status === 'FAILED' ? 'failed' : undefined}>
+              <td>
+                {row.startedAt ? (
+                  <>
+                    <time dateTime={row.startedAt} title={formatTime(row.startedAt)}>
+                      {formatShortTime(row.startedAt)}
+                    </time>{' '}
+                    <span class="muted">
+                      (<Ago iso={row.startedAt} now={now} />)
+                    </span>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td>
+                <LiveStatus status={row.status} detail={row.providerStatus} progress={news ? progressOf(news) : row.progress} />
+              </td>
+              <td>{row.type ?? '—'}</td>
+              <td class="num">{formatBytes(row.sizeBytes)}</td>
+              <td class="num">{row.startedAt && !row.finishedAt ? <span class="muted">running</span> : formatDuration(row.startedAt, row.finishedAt)}</td>
+              <td class="detail">{row.detail ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
   );
 }
 

@@ -4,6 +4,13 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What a backup started now copies: everything, or what changed since the last backup. */
+export type BackupMode =
+  /** A full backup (every provider). */
+  | 'FULL'
+  /** What changed since the last full or incremental backup (OceanBase only). */
+  | 'INCREMENTAL';
+
 /**
  * The state of a backup in one vocabulary for every provider. The upstream's own word is kept in
  * `providerStatus`; values no mapping knows become `UNKNOWN`.
@@ -29,6 +36,33 @@ export type BackupStatus =
   | 'SUCCEEDED'
   /** A status no mapping knows yet; see `providerStatus`. */
   | 'UNKNOWN';
+
+/** Restricts a list of backups. Every field narrows the list further (AND). */
+export type BackupTaskFilter = {
+  /** Only backups of these targets: IDs of `ObCluster` (all its tenants), `ObTenant`, `DcsInstance` or `RdsInstance`. */
+  instanceIds?: Array<string> | null | undefined;
+  /** Only backups of these providers. */
+  providers?: Array<Provider> | null | undefined;
+  /**
+   * Only backups that started at or after this instant. Without it, `backupTasks` reads the last
+   * `fleet.defaultWindowDays` (7 by default); the window used is on the connection (`window`).
+   */
+  since?: string | null | undefined;
+  /** Only backups read from these configured sources. */
+  sources?: Array<string> | null | undefined;
+  /** Only backups in these states. */
+  statuses?: Array<BackupStatus> | null | undefined;
+  /** Only backups that started at or before this instant. */
+  until?: string | null | undefined;
+};
+
+/** Whose running backup to cancel. */
+export type CancelBackupInput = {
+  /** Returned unchanged in the payload (Relay). */
+  clientMutationId?: string | null | undefined;
+  /** The `ObTenant` or `ObCluster` whose running backup to cancel (obshell only: DCS and RDS cannot cancel a backup). */
+  target: string;
+};
 
 /** Why a target is not `OK`: every reason that applies. */
 export type CoverageReason =
@@ -69,6 +103,28 @@ export type Provider =
   /** Huawei Cloud Relational Database Service (MySQL, PostgreSQL, SQL Server, MariaDB). */
   | 'RDS';
 
+/** What to back up, and how. */
+export type StartBackupInput = {
+  /** Returned unchanged in the payload (Relay). */
+  clientMutationId?: string | null | undefined;
+  /**
+   * Makes a retry safe: a second `startBackup` with the same key (by the same credential, within
+   * `actions.idempotencyTtlSeconds`) returns the first one's outcome, success or error, with
+   * `replayed: true`, instead of starting another backup. The same key with a different input is
+   * refused. 1..128 characters of `[A-Za-z0-9._:-]`.
+   */
+  idempotencyKey?: string | null | undefined;
+  /** `FULL` (the default) or `INCREMENTAL`; a mode the target's provider cannot do is refused before any upstream call. */
+  mode?: BackupMode | null | undefined;
+  /** A note kept with the backup where the upstream keeps one (DCS `remark`, RDS `description`); 1..256 characters. */
+  remark?: string | null | undefined;
+  /**
+   * What to back up: an `ObTenant`, an `ObCluster` (every user tenant at once), a `DcsInstance` or
+   * an `RdsInstance`, by its global ID.
+   */
+  target: string;
+};
+
 export type DashboardCoverageQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
@@ -86,17 +142,78 @@ export type DashboardCoverageQuery = { backupCoverage: { summary: { total: numbe
         | { __typename: 'RdsBackup', id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null }
        | null }> } };
 
+type DashboardBackup_DcsBackup_Fragment = { __typename: 'DcsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, progress: number | null, errorCode: string | null, instance: { id: string, name: string | null, instanceId: string } | null };
+
+type DashboardBackup_ObBackupJob_Fragment = { __typename: 'ObBackupJob', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, backupType: string | null, comment: string | null, tenant: { id: string, tenantName: string } | null };
+
+type DashboardBackup_ObBackupTask_Fragment = { __typename: 'ObBackupTask', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, tabletCount: number | null, finishTabletCount: number | null, comment: string | null, tenant: { id: string, tenantName: string } | null };
+
+type DashboardBackup_RdsBackup_Fragment = { __typename: 'RdsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, instance: { id: string, name: string | null, instanceId: string } | null };
+
+export type DashboardBackupFragment =
+  | DashboardBackup_DcsBackup_Fragment
+  | DashboardBackup_ObBackupJob_Fragment
+  | DashboardBackup_ObBackupTask_Fragment
+  | DashboardBackup_RdsBackup_Fragment
+;
+
 export type DashboardRecentQueryVariables = Exact<{
   first: number;
 }>;
 
 
 export type DashboardRecentQuery = { backupTasks: { totalCount: number, window: { since: string | null, until: string | null }, nodes: Array<
-      | { __typename: 'DcsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, errorCode: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
-      | { __typename: 'ObBackupJob', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
-      | { __typename: 'ObBackupTask', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
-      | { __typename: 'RdsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, instance: { id: string, name: string | null, instanceId: string } | null }
+      | { __typename: 'DcsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, progress: number | null, errorCode: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
+      | { __typename: 'ObBackupJob', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, backupType: string | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+      | { __typename: 'ObBackupTask', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, tabletCount: number | null, finishTabletCount: number | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+      | { __typename: 'RdsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
     > } };
+
+export type DashboardViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardViewerQuery = { viewer: { name: string, role: string, canOperate: boolean } };
+
+export type DashboardBackupProgressSubscriptionVariables = Exact<{
+  filter?: BackupTaskFilter | null | undefined;
+}>;
+
+
+export type DashboardBackupProgressSubscription = { backupProgress:
+    | { __typename: 'DcsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, progress: number | null, errorCode: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
+    | { __typename: 'ObBackupJob', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, backupType: string | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+    | { __typename: 'ObBackupTask', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, tabletCount: number | null, finishTabletCount: number | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+    | { __typename: 'RdsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
+   };
+
+export type DashboardStartBackupMutationVariables = Exact<{
+  input: StartBackupInput;
+}>;
+
+
+export type DashboardStartBackupMutation = { startBackup: { replayed: boolean, backup:
+      | { __typename: 'DcsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, progress: number | null, errorCode: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
+      | { __typename: 'ObBackupJob', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, backupType: string | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+      | { __typename: 'ObBackupTask', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, tabletCount: number | null, finishTabletCount: number | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+      | { __typename: 'RdsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
+     | null, backups: Array<
+      | { __typename: 'DcsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, progress: number | null, errorCode: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
+      | { __typename: 'ObBackupJob', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, backupType: string | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+      | { __typename: 'ObBackupTask', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, tabletCount: number | null, finishTabletCount: number | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+      | { __typename: 'RdsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
+    > } };
+
+export type DashboardCancelBackupMutationVariables = Exact<{
+  input: CancelBackupInput;
+}>;
+
+
+export type DashboardCancelBackupMutation = { cancelBackup: { backup:
+      | { __typename: 'DcsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, progress: number | null, errorCode: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
+      | { __typename: 'ObBackupJob', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, backupType: string | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+      | { __typename: 'ObBackupTask', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, tenantId: number, jobId: number, tabletCount: number | null, finishTabletCount: number | null, comment: string | null, tenant: { id: string, tenantName: string } | null }
+      | { __typename: 'RdsBackup', id: string, provider: Provider, source: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, instance: { id: string, name: string | null, instanceId: string } | null }
+     | null } };
 
 export type DashboardPageCursorFragment = { cursor: string, page: number, isCurrent: boolean };
 
@@ -111,12 +228,12 @@ export type DashboardHistoryQueryVariables = Exact<{
 
 export type DashboardHistoryQuery = { node:
     | { __typename: 'DcsBackup', id: string }
-    | { __typename: 'DcsInstance', provider: Provider, source: string, name: string | null, instanceId: string, id: string, dcsBackups: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, errorCode: string | null }> } | null }
+    | { __typename: 'DcsInstance', provider: Provider, source: string, name: string | null, instanceId: string, id: string, dcsBackups: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, errorCode: string | null, progress: number | null }> } | null }
     | { __typename: 'HuaweiProject', id: string }
     | { __typename: 'ObBackupJob', id: string }
     | { __typename: 'ObBackupTask', id: string }
     | { __typename: 'ObCluster', id: string }
-    | { __typename: 'ObTenant', provider: Provider, source: string, tenantName: string, id: string, jobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, comment: string | null }> } | null }
+    | { __typename: 'ObTenant', provider: Provider, source: string, tenantName: string, isSystemTenant: boolean, id: string, latestBackup: { jobId: number, tabletCount: number | null, finishTabletCount: number | null } | null, jobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, comment: string | null, tenantId: number, jobId: number }> } | null }
     | { __typename: 'RdsBackup', id: string }
     | { __typename: 'RdsInstance', provider: Provider, source: string, name: string | null, instanceId: string, id: string, rdsBackups: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null }> } | null }
    | null };
@@ -157,6 +274,60 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const DashboardBackupFragmentDoc = new TypedDocumentString(`
+    fragment DashboardBackup on BackupTask {
+  __typename
+  ... on Backup {
+    id
+    provider
+    source
+    status
+    providerStatus
+    startedAt
+    finishedAt
+    sizeBytes
+  }
+  ... on ObBackupJob {
+    tenantId
+    jobId
+    backupType
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on ObBackupTask {
+    tenantId
+    jobId
+    tabletCount
+    finishTabletCount
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on DcsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType
+    progress
+    errorCode
+  }
+  ... on RdsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType: type
+  }
+}
+    `, {"fragmentName":"DashboardBackup"}) as unknown as TypedDocumentString<DashboardBackupFragment, unknown>;
 export const DashboardPageCursorFragmentDoc = new TypedDocumentString(`
     fragment DashboardPageCursor on PageCursor {
   cursor
@@ -250,50 +421,253 @@ export const DashboardRecentDocument = new TypedDocumentString(`
       until
     }
     nodes {
-      __typename
-      ... on Backup {
-        id
-        provider
-        source
-        status
-        providerStatus
-        startedAt
-        finishedAt
-        sizeBytes
-      }
-      ... on ObBackupJob {
-        tenant {
-          id
-          tenantName
-        }
-        comment
-      }
-      ... on ObBackupTask {
-        tenant {
-          id
-          tenantName
-        }
-        comment
-      }
-      ... on DcsBackup {
-        instance {
-          id
-          name
-          instanceId
-        }
-        errorCode
-      }
-      ... on RdsBackup {
-        instance {
-          id
-          name
-          instanceId
-        }
-      }
+      ...DashboardBackup
     }
   }
 }
-    `) as unknown as TypedDocumentString<DashboardRecentQuery, DashboardRecentQueryVariables>;
+    fragment DashboardBackup on BackupTask {
+  __typename
+  ... on Backup {
+    id
+    provider
+    source
+    status
+    providerStatus
+    startedAt
+    finishedAt
+    sizeBytes
+  }
+  ... on ObBackupJob {
+    tenantId
+    jobId
+    backupType
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on ObBackupTask {
+    tenantId
+    jobId
+    tabletCount
+    finishTabletCount
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on DcsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType
+    progress
+    errorCode
+  }
+  ... on RdsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType: type
+  }
+}`) as unknown as TypedDocumentString<DashboardRecentQuery, DashboardRecentQueryVariables>;
+export const DashboardViewerDocument = new TypedDocumentString(`
+    query DashboardViewer {
+  viewer {
+    name
+    role
+    canOperate
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardViewerQuery, DashboardViewerQueryVariables>;
+export const DashboardBackupProgressDocument = new TypedDocumentString(`
+    subscription DashboardBackupProgress($filter: BackupTaskFilter) {
+  backupProgress(filter: $filter) {
+    ...DashboardBackup
+  }
+}
+    fragment DashboardBackup on BackupTask {
+  __typename
+  ... on Backup {
+    id
+    provider
+    source
+    status
+    providerStatus
+    startedAt
+    finishedAt
+    sizeBytes
+  }
+  ... on ObBackupJob {
+    tenantId
+    jobId
+    backupType
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on ObBackupTask {
+    tenantId
+    jobId
+    tabletCount
+    finishTabletCount
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on DcsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType
+    progress
+    errorCode
+  }
+  ... on RdsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType: type
+  }
+}`) as unknown as TypedDocumentString<DashboardBackupProgressSubscription, DashboardBackupProgressSubscriptionVariables>;
+export const DashboardStartBackupDocument = new TypedDocumentString(`
+    mutation DashboardStartBackup($input: StartBackupInput!) {
+  startBackup(input: $input) {
+    replayed
+    backup {
+      ...DashboardBackup
+    }
+    backups {
+      ...DashboardBackup
+    }
+  }
+}
+    fragment DashboardBackup on BackupTask {
+  __typename
+  ... on Backup {
+    id
+    provider
+    source
+    status
+    providerStatus
+    startedAt
+    finishedAt
+    sizeBytes
+  }
+  ... on ObBackupJob {
+    tenantId
+    jobId
+    backupType
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on ObBackupTask {
+    tenantId
+    jobId
+    tabletCount
+    finishTabletCount
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on DcsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType
+    progress
+    errorCode
+  }
+  ... on RdsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType: type
+  }
+}`) as unknown as TypedDocumentString<DashboardStartBackupMutation, DashboardStartBackupMutationVariables>;
+export const DashboardCancelBackupDocument = new TypedDocumentString(`
+    mutation DashboardCancelBackup($input: CancelBackupInput!) {
+  cancelBackup(input: $input) {
+    backup {
+      ...DashboardBackup
+    }
+  }
+}
+    fragment DashboardBackup on BackupTask {
+  __typename
+  ... on Backup {
+    id
+    provider
+    source
+    status
+    providerStatus
+    startedAt
+    finishedAt
+    sizeBytes
+  }
+  ... on ObBackupJob {
+    tenantId
+    jobId
+    backupType
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on ObBackupTask {
+    tenantId
+    jobId
+    tabletCount
+    finishTabletCount
+    tenant {
+      id
+      tenantName
+    }
+    comment
+  }
+  ... on DcsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType
+    progress
+    errorCode
+  }
+  ... on RdsBackup {
+    instance {
+      id
+      name
+      instanceId
+    }
+    backupType: type
+  }
+}`) as unknown as TypedDocumentString<DashboardCancelBackupMutation, DashboardCancelBackupMutationVariables>;
 export const DashboardHistoryDocument = new TypedDocumentString(`
     query DashboardHistory($id: ID!, $first: Int!, $after: String) {
   node(id: $id) {
@@ -303,6 +677,12 @@ export const DashboardHistoryDocument = new TypedDocumentString(`
       provider
       source
       tenantName
+      isSystemTenant
+      latestBackup {
+        jobId
+        tabletCount
+        finishTabletCount
+      }
       jobs: backupJobs(first: $first, after: $after) {
         totalCount
         pageInfo {
@@ -321,6 +701,8 @@ export const DashboardHistoryDocument = new TypedDocumentString(`
           sizeBytes
           backupType
           comment
+          tenantId
+          jobId
         }
       }
     }
@@ -347,6 +729,7 @@ export const DashboardHistoryDocument = new TypedDocumentString(`
           sizeBytes
           backupType
           errorCode
+          progress
         }
       }
     }
