@@ -7,6 +7,7 @@
  * each row also carries the epoch times the simulators filter and sort on.
  */
 import { Random } from './random.js';
+import { defaultArchivePath, oldestCompletedEndMs } from './recoverability.js';
 import { compactLocal, dcsTime, GO_ZERO_TIME, goRfc3339Nano, rdsTime } from './timefmt.js';
 
 export const DEFAULT_SEED = 20241012;
@@ -94,6 +95,20 @@ export interface ObJob {
   running: boolean;
 }
 
+/** The tenant's newest log archive round (CDB_OB_ARCHIVELOG_SUMMARY), as `/backup/info` and `/backup/log/tasks` read it. */
+export interface ObArchiveSim {
+  roundId: number;
+  /** The round's status (observer states): DOING, BEGINNING, PREPARE, STOPPING, SUSPEND are listed by /backup/log/tasks; STOP and INTERRUPTED are not. */
+  status: 'DOING' | 'BEGINNING' | 'PREPARE' | 'STOPPING' | 'SUSPEND' | 'STOP' | 'INTERRUPTED';
+  /** When the round started (epoch ms). */
+  startMs: number;
+  /** A round that runs: its checkpoint is this far behind the stack clock's now (ms). */
+  lagMs?: number;
+  /** A round that ended (STOP, INTERRUPTED, or any status when given): where its checkpoint stands (epoch ms). */
+  checkpointMs?: number;
+  path: string;
+}
+
 export interface ObTenantSim {
   row: ObTenantRow;
   /** Oldest first. */
@@ -105,6 +120,12 @@ export interface ObTenantSim {
   dataBackupDest?: string | null;
   /** `log_archive_dest` (CDB_OB_ARCHIVE_DEST). Absent: configured; null or '': `OB.Backup.ArchiveDestEmpty`. */
   logArchiveDest?: string | null;
+  /**
+   * The newest archive round. Absent: a DOING round 1 from the oldest job's start (or 30 days
+   * before now), 20 s behind, at `file:///data/archive/<tenant_id>`; null: never archived
+   * (recoverability.ts `obArchiveAt`).
+   */
+  archive?: ObArchiveSim | null;
 }
 
 export interface ObClusterSim {
@@ -270,6 +291,12 @@ export interface RdsInstanceSim {
   flexus: boolean;
   /** Newest first. */
   backups: RdsBackupSim[];
+  /**
+   * What `restore-time` answers: each window's end is `endMs ?? now - endLagMs`. Absent: one
+   * window from the end of the oldest COMPLETED backup to now − 5 min, none without a completed
+   * backup (recoverability.ts `rdsRestoreWindowsAt`).
+   */
+  restoreWindows?: { startMs: number; endMs?: number; endLagMs?: number }[];
 }
 
 export interface HuaweiProjectSim {
@@ -328,12 +355,49 @@ export function generateFleet(options: FleetOptions): Fleet {
   const rng = new Random(seed);
   const clusters = options.size ? sizedClusters(new Random(seed + 1), options.size) : OB_CLUSTERS;
   const projects = options.size ? sizedProjects(new Random(seed + 2), options.size) : PROJECTS;
-  return {
+  const fleet: Fleet = {
     seed,
     now,
     oceanbase: clusters.map((plan, i) => generateObCluster(rng, now, plan, i)),
     huawei: generateHuawei(rng, now, projects),
   };
+  addRecoverability(fleet);
+  return fleet;
+}
+
+/**
+ * The demo's recoverability troubles, chosen by position (no random draw, so the rest of the
+ * fleet stays as it was), on top of the defaults every other tenant and instance keeps:
+ * - first cluster: the 2nd user tenant's archive lags 3 h; the 3rd's round is STOP, its
+ *   checkpoint 2 days before now;
+ * - second cluster: the 1st user tenant's round is INTERRUPTED, checkpoint 5 h before now;
+ * - first Huawei project: the 1st RDS instance with a completed backup has a gap (restorable up
+ *   to now − 3 d, and again from now − 2 d to now − 5 min); the 2nd one's window ends 3 h
+ *   behind now.
+ */
+function addRecoverability(fleet: Fleet): void {
+  const now = fleet.now;
+  const round = (tenant: ObTenantSim | undefined, archive: Omit<ObArchiveSim, 'roundId' | 'startMs' | 'path'>) => {
+    if (!tenant) return;
+    const oldest = tenant.jobs.reduce((min, j) => Math.min(min, j.startMs), Infinity);
+    tenant.archive = { roundId: 1, startMs: Number.isFinite(oldest) ? oldest : now - 30 * DAY, path: defaultArchivePath(tenant), ...archive };
+  };
+  const users = (cluster: ObClusterSim | undefined) => (cluster?.tenants ?? []).filter((t) => t.row.tenant_name !== 'sys');
+  const first = users(fleet.oceanbase[0]);
+  round(first[1], { status: 'DOING', lagMs: 3 * HOUR });
+  round(first[2], { status: 'STOP', checkpointMs: now - 2 * DAY });
+  round(users(fleet.oceanbase[1])[0], { status: 'INTERRUPTED', checkpointMs: now - 5 * HOUR });
+
+  const withBackups = (fleet.huawei.projects[0]?.rds ?? []).filter((i) => oldestCompletedEndMs(i) !== undefined);
+  const [gap, lagging] = withBackups;
+  if (gap) {
+    const start = oldestCompletedEndMs(gap)!;
+    gap.restoreWindows = [
+      { startMs: start, endMs: now - 3 * DAY },
+      { startMs: now - 2 * DAY, endLagMs: 5 * MINUTE },
+    ];
+  }
+  if (lagging) lagging.restoreWindows = [{ startMs: oldestCompletedEndMs(lagging)!, endLagMs: 3 * HOUR }];
 }
 
 /** A plan's outcome for generated fleets: mostly healthy, with every kind of trouble. */

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { RouteDef, SimRequest, SimResponse } from '../harness.js';
 import type { HuaweiAccountSim, HuaweiProjectSim, RdsBackupRow, RdsInstanceRow, RdsInstanceSim } from '../fleet.js';
 import type { BackupProgress } from '../progress.js';
+import { clipWindowsToDay, rdsRestoreWindowsAt, utcDayRange } from '../recoverability.js';
 import { rdsTime } from '../timefmt.js';
 import type { Caller, Gateway } from './gateway.js';
 import { enumParam, inRange, json, objectBody, page, pageParams, PROJECT_ID, projectFor, utcFromFields } from './params.js';
@@ -37,6 +38,12 @@ export function rdsRoutes(account: HuaweiAccountSim, gateway: Gateway, progress:
       method: 'GET',
       pattern: '/v3/:project_id/backups',
       handle: gateway.route((req, caller) => listBackups(account, req, caller)),
+    },
+    {
+      name: 'rds.listRestoreTimes',
+      method: 'GET',
+      pattern: '/v3/:project_id/instances/:instance_id/restore-time',
+      handle: gateway.route((req, caller) => listRestoreTimes(account, req, caller, progress.clock.now())),
     },
     {
       name: 'rds.createBackup',
@@ -148,6 +155,30 @@ function listBackups(account: HuaweiAccountSim, req: SimRequest, caller: Caller)
       inRange(b.beginMs, range),
   ); // fleet keeps them newest first
   return json(200, { backups: page(matches, paging.value.offset, paging.value.limit).map((b) => b.row), total_count: matches.length });
+}
+
+/**
+ * `GET /v3/{project_id}/instances/{instance_id}/restore-time[?date=yyyy-mm-dd]` (`ListRestoreTimes`,
+ * docs/upstreams.md R6): 200 `{"restore_time":[{"start_time","end_time"}]}`, int epoch ms (UTC),
+ * sorted by start; several entries are gaps. With `date` (a UTC day), only the windows' parts
+ * within that day, clipped to it. Checks: the instance ID's format and the date (400
+ * `DBS.200001` "Parameter error." — the code RDS uses for parameter errors; for this API it is not
+ * confirmed), the project (403), the instance (404 `DBS.200002`, as the other routes; not
+ * confirmed for this API). No window: `[]` (not confirmed either).
+ */
+function listRestoreTimes(account: HuaweiAccountSim, req: SimRequest, caller: Caller, now: number): SimResponse {
+  const instanceId = req.params['instance_id']!;
+  if (!INSTANCE_ID.test(instanceId)) return parameterError();
+  const date = req.query.get('date');
+  const day = date === null ? undefined : utcDayRange(date);
+  if (date !== null && !day) return parameterError();
+  const proj = project(account, req, caller);
+  if ('status' in proj) return proj;
+  const instance = proj.rds.find((i) => i.row.id === instanceId);
+  if (!instance) return rdsError(404, 'DBS.200002', 'The DB instance does not exist.');
+  const windows = rdsRestoreWindowsAt(instance, now);
+  const shown = day ? clipWindowsToDay(windows, day) : windows;
+  return json(200, { restore_time: shown.map((w) => ({ start_time: w.startMs, end_time: w.endMs })) });
 }
 
 /**

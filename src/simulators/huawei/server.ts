@@ -2,7 +2,7 @@
  * The simulated Huawei Cloud endpoint: DCS v2 and RDS v3 listing APIs and backup actions behind one
  * simulated API gateway, on one port (as `npm run simulators` promises). Route names:
  * `dcs.listInstances`, `dcs.listBackups`, `dcs.createBackup`, `dcs.deleteBackup`,
- * `rds.listInstances`, `rds.listBackups`, `rds.createBackup`, `rds.deleteBackup`; faults, latency
+ * `rds.listInstances`, `rds.listBackups`, `rds.listRestoreTimes`, `rds.createBackup`, `rds.deleteBackup`; faults, latency
  * and the call log come from `SimServer`; backups started move along with the clock (progress.ts).
  */
 import { systemClock, type Clock } from '../../lib/clock.js';

@@ -1,7 +1,8 @@
 /**
  * A simulated obshell agent over a demo `ObClusterSim` (notes: /work/shared/upstreams/obshell.md):
  * the exact envelope, the hybrid-encryption auth as the server checks it, the backup overview,
- * cluster overview, tenant listing and backup job routes, in the current (≥ 4.3.1.0) or legacy
+ * cluster overview, tenant listing, backup job and recoverability (`/backup/info`, `/backup/log/tasks`)
+ * routes, in the current (≥ 4.3.1.0) or legacy
  * (≤ 4.3.0.0) error style. Built on `SimServer`, so tests get its call log and faults.
  *
  * Request pipeline, as obshell's gin middlewares run it (notes §4.3):
@@ -18,6 +19,7 @@ import { errorBody, obErrors, type ErrorDef, type ErrorStyle } from './errors.js
 import { BackupProgress, DEFAULT_BACKUP_DURATION_MS } from '../progress.js';
 import { bindJson, cancelJob, dagDetail, decryptBody, runningJob, startJob, type BackupMode } from './actions.js';
 import { listBackupJobs } from './tasks.js';
+import { archiveDelaySeconds, LISTED_ARCHIVE_STATUSES, obArchiveAt } from '../recoverability.js';
 
 export type { ErrorStyle } from './errors.js';
 
@@ -67,6 +69,8 @@ export const OBSHELL_ROUTES = {
   tenantBackupOverview: 'obshell.tenantBackupOverview',
   clusterBackupOverview: 'obshell.clusterBackupOverview',
   tenantBackupTasks: 'obshell.tenantBackupTasks',
+  tenantBackupInfo: 'obshell.tenantBackupInfo',
+  tenantArchiveLogTasks: 'obshell.tenantArchiveLogTasks',
   startTenantBackup: 'obshell.startTenantBackup',
   startClusterBackup: 'obshell.startClusterBackup',
   cancelTenantBackup: 'obshell.cancelTenantBackup',
@@ -122,9 +126,15 @@ class SimulatedAgent implements ObshellSimulator {
       this.route(OBSHELL_ROUTES.cancelTenantBackup, '/api/v1/tenant/:name/backup', true, (req, body) => this.cancelTenantBackup(req, body), 'PATCH'),
       this.route(OBSHELL_ROUTES.cancelClusterBackup, '/api/v1/obcluster/backup', true, (_req, body) => this.cancelClusterBackup(body), 'PATCH'),
     ];
-    // `/backup/tasks` arrived in 4.3.2.0 (notes §3): a legacy agent answers it with its 404.
-    if (this.style === 'current') {
-      routes.push(this.route(OBSHELL_ROUTES.tenantBackupTasks, '/api/v1/tenant/:name/backup/tasks', true, (req) => this.tenantBackupTasks(req)));
+    // `/backup/tasks`, `/backup/info` and `/backup/log/tasks` arrived in 4.3.2.0 (a3463f6; docs/upstreams.md
+    // R1, R2, R5): an older agent answers them with gin's NoRoute — 404 Common.NotFound from 4.3.1.0,
+    // 400 code 1000 on a legacy (≤ 4.3.0.0) agent. The version is the one /api/v1/info reports.
+    if (versionAtLeast(this.reportedVersion(), '4.3.2.0')) {
+      routes.push(
+        this.route(OBSHELL_ROUTES.tenantBackupTasks, '/api/v1/tenant/:name/backup/tasks', true, (req) => this.tenantBackupTasks(req)),
+        this.route(OBSHELL_ROUTES.tenantBackupInfo, '/api/v1/tenant/:name/backup/info', true, (req) => this.tenantBackupInfo(req)),
+        this.route(OBSHELL_ROUTES.tenantArchiveLogTasks, '/api/v1/tenant/:name/backup/log/tasks', true, (req) => this.tenantArchiveLogTasks(req)),
+      );
     }
     this.server = new SimServer({
       name: 'obshell',
@@ -258,12 +268,16 @@ class SimulatedAgent implements ObshellSimulator {
       port: agent.port,
       zone: agent.zone,
       identity: this.identity,
-      // Report a version consistent with the behaviour simulated.
-      version: this.style === 'legacy' ? '4.3.0.0' : this.keyBits === 512 ? '4.4.1.0' : agent.version,
+      version: this.reportedVersion(),
       isObproxyAgent: false,
       security: false,
       supportedAuth: ['v2'],
     };
+  }
+
+  /** The version the agent reports: one consistent with the behaviour simulated. */
+  private reportedVersion(): string {
+    return this.style === 'legacy' ? '4.3.0.0' : this.keyBits === 512 ? '4.4.1.0' : this.cluster.agent.version;
   }
 
   private notClusterAgent(): ErrorDef | undefined {
@@ -317,6 +331,57 @@ class SimulatedAgent implements ObshellSimulator {
     if ('bindError' in result) return { error: obErrors.bindFailed(result.bindError) };
     if ('panic' in result) return result;
     return { data: result.page };
+  }
+
+  /**
+   * `GET /api/v1/tenant/:name/backup/info` (docs/upstreams.md R1): `bo.TenantBackupInfo`. The data
+   * backup time is the START of the running task, else of the newest task (any status); the
+   * checkpoint is the newest round's, whatever its status; the delay (seconds, 4 decimals) is
+   * omitted when 0 (omitempty), as every field but `tenant_id` is when there is nothing to show.
+   */
+  private tenantBackupInfo(req: SimRequest): Outcome {
+    const checked = this.checkTenant(req);
+    if ('error' in checked) return checked;
+    const { tenant } = checked;
+    const now = this.server.clock.now();
+    const data: Record<string, unknown> = { tenant_id: tenant.row.tenant_id };
+    const round = obArchiveAt(tenant, now);
+    if (round) data.lastest_archive_log_checkpoint = goRfc3339Nano(round.checkpointMs * 1000);
+    const task = currentOrLatestTask(tenant);
+    if (task) data.lastest_data_backup_time = task.start_timestamp;
+    if (round) {
+      const delay = archiveDelaySeconds(round.checkpointMs, now);
+      if (delay !== 0) data.archive_log_delay = delay;
+    }
+    return { data };
+  }
+
+  /**
+   * `GET /api/v1/tenant/:name/backup/log/tasks` (docs/upstreams.md R2): the rounds in BEGINNING,
+   * DOING, STOPPING, PREPARE or SUSPEND, as `bo.ArchiveLogTask` (`tenant_name` never filled in;
+   * `delay` always present). A STOP or INTERRUPTED round, or none: `{"contents":[]}`.
+   */
+  private tenantArchiveLogTasks(req: SimRequest): Outcome {
+    const checked = this.checkTenant(req);
+    if ('error' in checked) return checked;
+    const { tenant } = checked;
+    const now = this.server.clock.now();
+    const round = obArchiveAt(tenant, now);
+    if (!round || !LISTED_ARCHIVE_STATUSES.includes(round.status)) return { data: [] };
+    return {
+      data: [
+        {
+          tenant_id: tenant.row.tenant_id,
+          tenant_name: '',
+          round_id: round.roundId,
+          status: round.status,
+          path: round.path,
+          delay: archiveDelaySeconds(round.checkpointMs, now),
+          checkpoint: goRfc3339Nano(round.checkpointMs * 1000),
+          start_time: goRfc3339Nano(round.startMs * 1000),
+        },
+      ],
+    };
   }
 
   // ---- actions ------------------------------------------------------------------------------------
@@ -445,6 +510,18 @@ function currentOrLatestTask(tenant: ObTenantSim) {
   let latest: ObJob | undefined;
   for (const job of tenant.jobs) if (!latest || job.startMs > latest.startMs) latest = job;
   return latest?.task;
+}
+
+/** Dotted versions compared numerically, part by part (`4.3.10.0` > `4.3.2.0`). */
+function versionAtLeast(version: string, min: string): boolean {
+  const a = version.split('.').map((part) => parseInt(part, 10) || 0);
+  const b = min.split('.').map((part) => parseInt(part, 10) || 0);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
 }
 
 function headerValue(req: SimRequest, name: string): string | undefined {
