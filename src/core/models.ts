@@ -39,3 +39,10 @@ export function finished(status: BackupStatus): boolean {
 export function statusWanted(status: BackupStatus, statuses: readonly BackupStatus[] | null | undefined): boolean {
   return !statuses || statuses.length === 0 || statuses.includes(status);
 }
+
+/** A span a restore can reach (`TimeRange`): derived here, or reported by the upstream. */
+export interface TimeRangeModel {
+  from: Date;
+  until: Date;
+  derived: boolean;
+}

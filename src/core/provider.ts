@@ -37,6 +37,8 @@ export interface SourceConfigBase {
   rateLimit: RateSettings;
   /** Recovery point objective for the coverage view, hours. */
   rpoHours: number;
+  /** How far behind now archiving or a reported restorable window may end, minutes (contract §7). */
+  archiveLagToleranceMinutes: number;
 }
 
 /** What a module gets to build a source's runtime. */
@@ -113,6 +115,10 @@ export interface CoverageFacts {
   hasAny: boolean;
   /** Set when the upstream cannot say what the rules need (e.g. agents without job history). */
   limitation?: string;
+  /** Log archiving, where the upstream reports it (OceanBase): whether it is stopped, and its checkpoint. */
+  archive?: { stopped: boolean; checkpoint: Date | null } | null;
+  /** The end of the restorable window the upstream reports (RDS); a window derived here is not given. */
+  restorableUntil?: Date | null;
 }
 
 /** One configured source, seen by one operation: its calls are charged to that operation. */

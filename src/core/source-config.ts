@@ -102,4 +102,13 @@ export const sourceCommon = {
     .max(87_600)
     .default(24)
     .describe('Recovery point objective for `backupCoverage`, hours: a target without a success this recent is not OK.'),
+  /** How far behind now log archiving (OceanBase) or a reported restorable window (RDS) may end before a target is not OK. */
+  archiveLagToleranceMinutes: z
+    .number()
+    .positive()
+    .max(525_600)
+    .default(60)
+    .describe(
+      'How far behind now the archive checkpoint (OceanBase) or the end of the reported restorable window (RDS) may be before `backupCoverage` says `ARCHIVE_LAG`, minutes.',
+    ),
 };

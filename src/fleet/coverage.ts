@@ -36,6 +36,8 @@ export interface CoverageItem {
   rpoHours: number;
   /** What the upstream could not tell (agents without job history), when anything. */
   limitation: string | null;
+  /** Where the archive checkpoint (OceanBase) or the reported restorable window (RDS) ends; null when not reported. */
+  restorableUntil: Date | null;
 }
 
 export interface CoverageSummary {
@@ -91,19 +93,36 @@ const COVERAGE_CURSOR: CursorCodec<CoverageKey, null> = {
   },
 };
 
-/** The state and reasons of one target by contract §7, given its facts. */
-export function assess(facts: CoverageFacts, now: number, rpoHours: number): Pick<CoverageItem, 'state' | 'reasons' | 'lastSuccessAt' | 'ageSeconds'> {
+/**
+ * The state and reasons of one target by contract §7, given its facts. `toleranceMinutes`: how far
+ * behind now the archive checkpoint or a reported restorable window may end (a derived one, as for
+ * DCS, is never given here and does not count).
+ */
+export function assess(
+  facts: CoverageFacts,
+  now: number,
+  rpoHours: number,
+  toleranceMinutes = 60,
+): Pick<CoverageItem, 'state' | 'reasons' | 'lastSuccessAt' | 'ageSeconds' | 'restorableUntil'> {
   const success = facts.lastSuccess;
   const lastSuccessAt = success ? (success.finishedAt ?? success.startedAt) : null;
   const ageSeconds = lastSuccessAt ? Math.max(0, (now - lastSuccessAt.getTime()) / 1000) : null;
   const withinRpo = ageSeconds !== null && ageSeconds <= rpoHours * 3600;
   const failed = facts.newestFinished?.status === 'FAILED';
+  const stopped = facts.archive?.stopped === true;
+  // The point the log archive (or the reported window) reaches: null when the upstream reports none.
+  const reaches = facts.archive ? facts.archive.checkpoint : (facts.restorableUntil ?? undefined);
+  const reported = facts.archive !== undefined && facts.archive !== null ? true : facts.restorableUntil !== undefined && facts.restorableUntil !== null;
+  const lagging = reported && !stopped && (reaches === null || reaches === undefined || now - reaches.getTime() > toleranceMinutes * 60_000);
   const reasons: CoverageReason[] = [];
   if (!facts.hasAny) reasons.push('NEVER_BACKED_UP');
   if (failed) reasons.push('LAST_BACKUP_FAILED');
   if (!withinRpo) reasons.push('NO_SUCCESS_WITHIN_RPO');
-  const state: CoverageState = !facts.hasAny ? 'NEVER' : failed ? 'FAILING' : withinRpo ? 'OK' : facts.running ? 'RUNNING' : 'STALE';
-  return { state, reasons, lastSuccessAt, ageSeconds };
+  if (stopped) reasons.push('ARCHIVE_STOPPED');
+  if (lagging) reasons.push('ARCHIVE_LAG');
+  const ok = withinRpo && !stopped && !lagging;
+  const state: CoverageState = !facts.hasAny ? 'NEVER' : failed ? 'FAILING' : ok ? 'OK' : facts.running ? 'RUNNING' : 'STALE';
+  return { state, reasons, lastSuccessAt, ageSeconds, restorableUntil: reaches ?? null };
 }
 
 export function checkRpo(rpoHours: number | null | undefined): number | null {
@@ -172,7 +191,7 @@ async function assessTarget(op: Operation, session: SourceSession, target: Targe
     const facts = await session.coverage(target, op.now - rpoHours * HOUR);
     return {
       ...base(target, rpoHours),
-      ...assess(facts, op.now, rpoHours),
+      ...assess(facts, op.now, rpoHours, op.source(session.source)!.config.archiveLagToleranceMinutes),
       lastBackup: facts.lastBackup,
       lastSuccessfulBackup: facts.lastSuccess,
       limitation: facts.limitation ?? null,
@@ -199,5 +218,6 @@ function unknownItem(target: Target, rpoHours: number): CoverageItem {
     lastSuccessAt: null,
     ageSeconds: null,
     limitation: null,
+    restorableUntil: null,
   };
 }

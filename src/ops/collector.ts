@@ -15,7 +15,7 @@ const COVERAGE = parse(`query BackupStateCollector($after: String) {
   backupCoverage(first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      provider source state rpoHours lastSuccessAt
+      provider source state rpoHours lastSuccessAt restorableUntil
       target { __typename ... on ObTenant { id tenantName } ... on DcsInstance { id name } ... on RdsInstance { id name } }
       lastBackup { ... on Backup { sizeBytes } }
     }
@@ -33,6 +33,7 @@ interface CoverageItem {
   state: (typeof STATES)[number];
   rpoHours: number;
   lastSuccessAt: string | null;
+  restorableUntil: string | null;
   target: { id: string; tenantName?: string; name?: string };
   lastBackup: { sizeBytes?: number | null } | null;
 }
@@ -103,12 +104,20 @@ export class BackupStateCollector {
     m.rpo.reset();
     m.coverageState.reset();
     m.lastSize.reset();
+    m.restorableUntil.reset();
+    m.archiveLag.reset();
     m.sourceUp.reset();
+    const now = this.fleet.clock.now();
     for (const item of items) {
       const labels = { source: item.source, provider: item.provider, target: item.target.tenantName ?? item.target.name ?? item.target.id, id: item.target.id };
       if (item.lastSuccessAt !== null) m.lastSuccess.set(labels, Date.parse(item.lastSuccessAt) / 1000);
       m.rpo.set(labels, item.rpoHours * 3600);
       for (const state of STATES) m.coverageState.set({ ...labels, state }, state === item.state ? 1 : 0);
+      if (item.restorableUntil !== null) {
+        const until = Date.parse(item.restorableUntil);
+        m.restorableUntil.set(labels, until / 1000);
+        m.archiveLag.set(labels, Math.max(0, (now - until) / 1000));
+      }
       const size = item.lastBackup?.sizeBytes;
       if (typeof size === 'number') m.lastSize.set(labels, size);
     }

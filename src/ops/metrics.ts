@@ -25,6 +25,8 @@ export class Metrics implements UpstreamObserver {
   readonly rpo: Gauge<'source' | 'provider' | 'target' | 'id'>;
   readonly coverageState: Gauge<'source' | 'provider' | 'target' | 'id' | 'state'>;
   readonly lastSize: Gauge<'source' | 'provider' | 'target' | 'id'>;
+  readonly restorableUntil: Gauge<'source' | 'provider' | 'target' | 'id'>;
+  readonly archiveLag: Gauge<'source' | 'provider' | 'target' | 'id'>;
   readonly sourceUp: Gauge<'source' | 'provider'>;
   readonly collectorRuns: Counter<'outcome'>;
   private readonly batchSizes: Histogram<'loader'>;
@@ -119,6 +121,18 @@ export class Metrics implements UpstreamObserver {
       registers,
     });
     const target = ['source', 'provider', 'target', 'id'] as const;
+    this.restorableUntil = new Gauge({
+      name: 'backupql_backup_restorable_until_timestamp_seconds',
+      help: "Unix time a restore can reach: the tenant's archive checkpoint (OceanBase), the end of the reported restorable window (RDS); absent where not reported.",
+      labelNames: target,
+      registers,
+    });
+    this.archiveLag = new Gauge({
+      name: 'backupql_backup_archive_lag_seconds',
+      help: "How far behind now that point is (the archive delay), seconds; `ARCHIVE_LAG` past the source's archiveLagToleranceMinutes.",
+      labelNames: target,
+      registers,
+    });
     this.lastSuccess = new Gauge({
       name: 'backupql_backup_last_success_timestamp_seconds',
       help: "Unix time of the target's last successful backup (absent when it never had one).",

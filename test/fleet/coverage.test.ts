@@ -117,10 +117,11 @@ describe('backupCoverage on 3 sources × 40 targets', { timeout: 120_000 }, () =
       expect(item.rpoHours).toBe(24);
       expect(item.lastSuccessAt === null ? null : Date.parse(item.lastSuccessAt)).toBe(ref.lastSuccessAt);
       expect(item.ageSeconds).toBe(ref.lastSuccessAt === null ? null : (FIXED_NOW - ref.lastSuccessAt) / 1000);
+      expect(item.reasons).toEqual(ref.reasons);
       if (item.state === 'NEVER') expect(item.reasons).toEqual(['NEVER_BACKED_UP', 'NO_SUCCESS_WITHIN_RPO']);
       if (item.state === 'OK') expect(item.reasons).toEqual([]);
       if (item.state === 'FAILING') expect(item.reasons).toContain('LAST_BACKUP_FAILED');
-      if (item.state === 'STALE' || item.state === 'RUNNING') expect(item.reasons).toEqual(['NO_SUCCESS_WITHIN_RPO']);
+      if (item.state === 'STALE' || item.state === 'RUNNING') expect(item.reasons.length).toBeGreaterThan(0);
       if (item.state !== 'NEVER') expect(item.lastBackup).not.toBeNull();
       if (item.lastSuccessAt !== null) expect(item.lastSuccessfulBackup?.status).toBe('SUCCEEDED');
       const types = { ObTenant: 'OCEANBASE', DcsInstance: 'DCS', RdsInstance: 'RDS' } as Record<string, string>;

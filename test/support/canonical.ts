@@ -10,6 +10,7 @@ import { inProgress } from '../../src/core/models.js';
 import { exampleTabs } from '../../src/graphql/examples.js';
 import { obBackupStatus } from '../../src/providers/oceanbase/status.js';
 import type { Fleet } from '../../src/simulators/fleet.js';
+import { obArchiveAt } from '../../src/simulators/recoverability.js';
 import { encodeId } from './ids.js';
 import { referenceTargets } from './reference.js';
 
@@ -209,6 +210,15 @@ export function coverageMinimum(fleet: Fleet, now: number, rpoHours = 24): Minim
     calls += 2; // tenants overview, cluster overview
     for (const tenant of cluster.tenants) {
       if (tenant.row.tenant_name === 'sys' || tenant.jobs.length === 0) continue;
+      // Its archive (agents ≥ 4.3.2.0): the running rounds, beside the job history; /backup/info
+      // after them only when none runs (the checkpoint where it stopped).
+      calls += 1;
+      rounds = Math.max(rounds, 2);
+      const archive = obArchiveAt(tenant, now);
+      if (archive === null || !['DOING', 'BEGINNING', 'PREPARE'].includes(archive.status)) {
+        calls += 1;
+        rounds = Math.max(rounds, 3);
+      }
       const running = tenant.jobs.find((j) => j.running);
       const latest = running ?? [...tenant.jobs].sort((a, b) => b.startMs - a.startMs)[0]!;
       if (obBackupStatus(latest.task.status) === 'SUCCEEDED') continue;
@@ -227,6 +237,7 @@ export function coverageMinimum(fleet: Fleet, now: number, rpoHours = 24): Minim
   const since = now - rpoHours * HOUR;
   const week = 7 * DAY;
   for (const target of referenceTargets(fleet).filter((t) => t.provider !== 'OCEANBASE')) {
+    if (target.provider === 'RDS') calls += 1; // its restore-time, beside its first backup read
     const limit = target.provider === 'RDS' ? 100 : 1000;
     const seen: typeof target.backups = [];
     let chain = 1; // the instance list
@@ -249,6 +260,6 @@ export function coverageMinimum(fleet: Fleet, now: number, rpoHours = 24): Minim
   return {
     calls,
     rounds,
-    why: 'tenant lists and backup overviews, job histories only where the latest task did not succeed; per instance its RPO window, then earlier only while no success is seen',
+    why: 'tenant lists and backup overviews, per tenant its archive rounds (and /backup/info when none runs), job histories only where the latest task did not succeed; per instance its RPO window, then earlier only while no success is seen, and per RDS instance its restore-time',
   };
 }

@@ -7,7 +7,8 @@ import { finished, inProgress, type BackupStatus } from '../../src/core/models.j
 import { parseUpstreamTime } from '../../src/lib/time.js';
 import { dcsBackupStatus, rdsBackupStatus } from '../../src/providers/huawei/status.js';
 import { obBackupStatus } from '../../src/providers/oceanbase/status.js';
-import type { Fleet } from '../../src/simulators/fleet.js';
+import type { Fleet, ObTenantSim, RdsInstanceSim } from '../../src/simulators/fleet.js';
+import { obArchiveAt, rdsRestoreWindowsAt } from '../../src/simulators/recoverability.js';
 import { encodeId } from './ids.js';
 
 export interface RefBackup {
@@ -26,6 +27,9 @@ export interface RefTarget {
   source: string;
   provider: 'OCEANBASE' | 'DCS' | 'RDS';
   backups: RefBackup[];
+  /** The simulated tenant or RDS instance, for what archiving and restore windows say. */
+  obTenant?: ObTenantSim;
+  rdsInstance?: RdsInstanceSim;
 }
 
 const ms = (text: string | null | undefined) => parseUpstreamTime(text)?.getTime() ?? null;
@@ -41,6 +45,7 @@ export function referenceTargets(fleet: Fleet): RefTarget[] {
         id: target,
         source: cluster.name,
         provider: 'OCEANBASE',
+        obTenant: tenant,
         backups: tenant.jobs.map((j) => ({
           id: encodeId({ type: 'ObBackupJob', source: cluster.name, tenantName: tenant.row.tenant_name, jobId: j.job.job_id }),
           source: cluster.name,
@@ -80,6 +85,7 @@ export function referenceTargets(fleet: Fleet): RefTarget[] {
         id: target,
         source: project.name,
         provider: 'RDS',
+        rdsInstance: instance,
         backups: instance.backups.map(({ row }) => ({
           id: encodeId({ type: 'RdsBackup', source: project.name, instanceId: row.instance_id, backupId: row.id }),
           source: project.name,
@@ -136,28 +142,61 @@ export interface RefCoverage {
   source: string;
   provider: string;
   state: RefState;
+  reasons: string[];
   lastSuccessAt: number | null;
+  /** The archive checkpoint (OceanBase) or the reported window's end (RDS). */
+  restorableUntil: number | null;
 }
 
 const newest = (backups: RefBackup[], keep: (b: RefBackup) => boolean) => backups.filter(keep).sort(byListOrder)[0] ?? null;
+const ARCHIVING = ['DOING', 'BEGINNING', 'PREPARE'];
 
-/** Every target's coverage by the rules of contract §7 (log archiving not modelled here). */
-export function referenceCoverage(fleet: Fleet, now: number, rpoHours = 24): RefCoverage[] {
+/**
+ * Every target's coverage by the rules of contract §7, log archiving included: an OceanBase tenant
+ * with backups whose archive is not running (or runs more than `toleranceMinutes` behind) is not
+ * OK, nor an RDS instance whose reported window ends that far behind.
+ */
+export function referenceCoverage(fleet: Fleet, now: number, rpoHours = 24, toleranceMinutes = 60): RefCoverage[] {
   return referenceTargets(fleet).map((t) => {
     const success = newest(t.backups, (b) => b.status === 'SUCCEEDED');
     const lastSuccessAt = success ? (success.finishedAt ?? success.startedAt) : null;
     const last = newest(t.backups, (b) => finished(b.status));
-    const state: RefState =
-      t.backups.length === 0
-        ? 'NEVER'
-        : last?.status === 'FAILED'
-          ? 'FAILING'
-          : lastSuccessAt !== null && now - lastSuccessAt <= rpoHours * 3_600_000
-            ? 'OK'
-            : t.backups.some((b) => inProgress(b.status))
-              ? 'RUNNING'
-              : 'STALE';
-    return { target: t.id, source: t.source, provider: t.provider, state, lastSuccessAt };
+    const hasAny = t.backups.length > 0;
+    let stopped = false;
+    let restorableUntil: number | null = null;
+    let reported = false;
+    if (t.obTenant && hasAny) {
+      const archive = obArchiveAt(t.obTenant, now);
+      reported = true;
+      stopped = archive === null || !ARCHIVING.includes(archive.status);
+      restorableUntil = archive?.checkpointMs ?? null;
+    }
+    if (t.rdsInstance) {
+      const windows = rdsRestoreWindowsAt(t.rdsInstance, now);
+      if (windows.length > 0) {
+        reported = true;
+        restorableUntil = Math.max(...windows.map((w) => w.endMs));
+      }
+    }
+    const lagging = reported && !stopped && (restorableUntil === null || now - restorableUntil > toleranceMinutes * 60_000);
+    const withinRpo = lastSuccessAt !== null && now - lastSuccessAt <= rpoHours * 3_600_000;
+    const failed = last?.status === 'FAILED';
+    const reasons: string[] = [];
+    if (!hasAny) reasons.push('NEVER_BACKED_UP');
+    if (failed) reasons.push('LAST_BACKUP_FAILED');
+    if (!withinRpo) reasons.push('NO_SUCCESS_WITHIN_RPO');
+    if (stopped) reasons.push('ARCHIVE_STOPPED');
+    if (lagging) reasons.push('ARCHIVE_LAG');
+    const state: RefState = !hasAny
+      ? 'NEVER'
+      : failed
+        ? 'FAILING'
+        : withinRpo && !stopped && !lagging
+          ? 'OK'
+          : t.backups.some((b) => inProgress(b.status))
+            ? 'RUNNING'
+            : 'STALE';
+    return { target: t.id, source: t.source, provider: t.provider, state, reasons, lastSuccessAt, restorableUntil };
   });
 }
 

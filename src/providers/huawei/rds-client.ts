@@ -125,6 +125,18 @@ export class RdsClient {
     });
   }
 
+  /** `GET /v3/{project_id}/instances/{instance_id}/restore-time`: the spans a point-in-time restore can reach (no `date`: all of them). */
+  async listRestoreTimes(instanceId: string, scope?: CallScope): Promise<{ start_time: number; end_time: number }[]> {
+    const id = validateRdsInstanceId(instanceId, 'instanceId');
+    return this.api.get({
+      operation: 'GET /v3/{project_id}/instances/{instance_id}/restore-time',
+      segments: ['instances', id, 'restore-time'],
+      schema: restoreTimesSchema,
+      whenEmpty: () => [],
+      scope,
+    });
+  }
+
   /** `POST /v3/{project_id}/backups`: a manual full backup of the instance now. */
   async createManualBackup(input: { instanceId: string; name: string; description?: string }, scope?: CallScope): Promise<{ backup: { id: string } }> {
     const instanceId = validateRdsInstanceId(input.instanceId, 'instanceId');
@@ -169,6 +181,13 @@ export class RdsClient {
 /** `POST /v3/{project_id}/backups` answers the backup as it begins (docs/upstreams.md); only its ID is relied on. */
 const rdsCreatedSchema = z.looseObject({ backup: z.looseObject({ id: z.string() }) });
 const nothing = z.unknown();
+/** `GET …/restore-time`: epoch-millisecond spans, UTC; `restore_time` omitted, `[]` or `null` when there is none. */
+const restoreTimesSchema = z
+  .looseObject({
+    restore_time: z.array(z.looseObject({ start_time: z.number().int().nonnegative(), end_time: z.number().int().nonnegative() })).nullish(),
+  })
+  .transform((v) => v.restore_time ?? []);
+
 /** RDS backup names: 4–64 characters, a letter first, then letters, digits, `-` and `_`. */
 export const RDS_BACKUP_NAME = /^[A-Za-z][A-Za-z0-9_-]{3,63}$/;
 

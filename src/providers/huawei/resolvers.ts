@@ -24,6 +24,7 @@ const HuaweiProject: HuaweiProjectResolvers = {
 
 const DcsInstance: DcsInstanceResolvers = {
   project: (i, _args, ctx) => session(ctx, i.source).project(),
+  restorableWindow: (i, _args, ctx) => session(ctx, i.source).dcsRestorableWindow(i.instanceId),
   backups: (i, { since, until, ...args }, ctx) => {
     checkTimeRange(since, until, 'since');
     const range = { since: since ?? null, until: until ?? null };
@@ -39,6 +40,7 @@ const RDS_TYPES: Record<string, RdsBackupType> = { AUTO: 'auto', MANUAL: 'manual
 
 const RdsInstance: RdsInstanceResolvers = {
   project: (i, _args, ctx) => session(ctx, i.source).project(),
+  restorableWindow: (i, _args, ctx) => session(ctx, i.source).rdsRestorableWindow(i.instanceId),
   backups: (i, { since, until, type, ...args }, ctx) => {
     checkTimeRange(since, until, 'since');
     const filter = { since: since ?? null, until: until ?? null, type: type ? RDS_TYPES[type]! : null };
@@ -58,6 +60,6 @@ export const huaweiResolvers: Resolvers = { HuaweiProject, DcsInstance, DcsBacku
 
 /** What the resolvers above compute from an ID alone (src/graphql/lookahead.ts): an instance's backups. */
 export const huaweiSpeculative: Record<string, Speculative> = {
-  DcsInstance: { fields: ['backups'], stub: (ref) => ({ kind: 'DcsInstance', source: ref.source, instanceId: ref.keys['instanceId'] }) },
-  RdsInstance: { fields: ['backups'], stub: (ref) => ({ kind: 'RdsInstance', source: ref.source, instanceId: ref.keys['instanceId'] }) },
+  DcsInstance: { fields: ['backups', 'restorableWindow'], stub: (ref) => ({ kind: 'DcsInstance', source: ref.source, instanceId: ref.keys['instanceId'] }) },
+  RdsInstance: { fields: ['backups', 'restorableWindow'], stub: (ref) => ({ kind: 'RdsInstance', source: ref.source, instanceId: ref.keys['instanceId'] }) },
 };

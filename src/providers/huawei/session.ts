@@ -11,7 +11,7 @@ import type DataLoader from 'dataloader';
 import { factsFromWindows } from '../../core/coverage-facts.js';
 import { UpstreamError } from '../../core/errors.js';
 import type { NodeRef } from '../../core/ids.js';
-import type { BackupCommon, BackupStatus, NodeLike } from '../../core/models.js';
+import type { BackupCommon, BackupStatus, NodeLike, TimeRangeModel } from '../../core/models.js';
 import {
   wants,
   type BackupReader,
@@ -122,6 +122,7 @@ export class HuaweiSession implements SourceSession {
   private readonly dcsBackupPage: DataLoader<BackupsKey, DcsBackupList, string>;
   private readonly rdsBackupPage: DataLoader<RdsBackupsKey, RdsBackupList, string>;
   private readonly nodes: DataLoader<NodeRef, NodeLike | null, string>;
+  private readonly restoreTimes: DataLoader<string, { start_time: number; end_time: number }[], string>;
 
   constructor(
     private readonly src: HuaweiSource,
@@ -186,6 +187,7 @@ export class HuaweiSession implements SourceSession {
       (refs) => this.lookUp(refs),
       (size) => op.batch?.('huaweicloud.nodes', size),
     );
+    this.restoreTimes = memo((instanceId) => rds.listRestoreTimes(instanceId, scope));
   }
 
   warm(wanted: ReadonlySet<string>): void {
@@ -299,9 +301,38 @@ export class HuaweiSession implements SourceSession {
     return { sorted: false, readAll: async (range) => keepMatching(await read(range), range, statuses) };
   }
 
+  /**
+   * DCS: the facts from its backup windows. RDS: the same, and where its reported restorable window
+   * ends (one more call, beside the backups' reads).
+   */
   async coverage(target: Target, since: number): Promise<CoverageFacts> {
     const read = this.readerOf(target);
-    return factsFromWindows((from, to) => read({ from, to }), since);
+    if (target.kind !== 'RDS') return factsFromWindows((from, to) => read({ from, to }), since);
+    const windows = this.rdsRestorableWindow(String(target.keys['instanceId']));
+    windows.catch(() => undefined);
+    const facts = await factsFromWindows((from, to) => read({ from, to }), since);
+    const spans = await windows;
+    const until = spans.reduce<Date | null>((end, w) => (end === null || w.until > end ? w.until : end), null);
+    return { ...facts, restorableUntil: until };
+  }
+
+  /** `RdsInstance.restorableWindow`: exact, as RDS reports it, oldest first. */
+  async rdsRestorableWindow(instanceId: string): Promise<TimeRangeModel[]> {
+    const spans = await this.restoreTimes.load(instanceId);
+    return spans
+      .map((s) => ({ from: new Date(s.start_time), until: new Date(s.end_time), derived: false }))
+      .sort((a, b) => a.from.getTime() - b.from.getTime());
+  }
+
+  /** `DcsInstance.restorableWindow`, derived: each restorable backup is one instant (its end), oldest first. */
+  async dcsRestorableWindow(instanceId: string): Promise<TimeRangeModel[]> {
+    const backups = await this.dcsBackupsIn(instanceId, OPEN_RANGE);
+    return backups
+      .filter((b) => b.isSupportRestore === true)
+      .map((b) => b.finishedAt ?? b.startedAt)
+      .filter((t): t is Date => t !== null)
+      .sort((a, b) => a.getTime() - b.getTime())
+      .map((t) => ({ from: t, until: t, derived: true }));
   }
 
   /** A target's backups in a range, from the service the target belongs to. */

@@ -20,8 +20,12 @@ import {
   agentInfoSchema,
   backupJobsPageSchema,
   clusterBackupOverviewDataSchema,
+  archiveLogTasksSchema,
+  backupInfoSchema,
   dagDetailSchema,
   noDataSchema,
+  type ObArchiveLogTask,
+  type ObBackupInfo,
   type ObDagDetail,
   envelopeSchema,
   secretSchema,
@@ -77,6 +81,8 @@ export const OBSHELL_OPERATIONS = {
   tenantBackupOverview: 'GET /api/v1/tenant/{name}/backup/overview',
   clusterBackupOverview: 'GET /api/v1/obcluster/backup/overview',
   tenantBackupJobs: 'GET /api/v1/tenant/{name}/backup/tasks',
+  tenantBackupInfo: 'GET /api/v1/tenant/{name}/backup/info',
+  tenantArchiveLogTasks: 'GET /api/v1/tenant/{name}/backup/log/tasks',
   startTenantBackup: 'POST /api/v1/tenant/{name}/backup',
   startClusterBackup: 'POST /api/v1/obcluster/backup',
   cancelTenantBackup: 'PATCH /api/v1/tenant/{name}/backup',
@@ -200,6 +206,34 @@ export class ObshellClient {
       scope,
     };
     return this.call(spec, backupJobsPageSchema);
+  }
+
+  /**
+   * `GET /api/v1/tenant/:name/backup/info` (obshell ≥ 4.3.2.0): the archive checkpoint and delay,
+   * the last backup's start. null on an agent without the route (its "404 not found" answer).
+   */
+  async tenantBackupInfo(tenantName: string, scope?: CallScope): Promise<ObBackupInfo | null> {
+    const spec = {
+      operation: OBSHELL_OPERATIONS.tenantBackupInfo,
+      path: `/api/v1/tenant/${tenantPathSegment(tenantName)}/backup/info`,
+      auth: true,
+      cacheable: true,
+      scope,
+    };
+    return this.call(spec, backupInfoSchema, (f) => (isNoRoute(f) ? { value: null } : undefined));
+  }
+
+  /** `GET /api/v1/tenant/:name/backup/log/tasks` (obshell ≥ 4.3.2.0): the running archive rounds; null without the route. */
+  async tenantArchiveLogTasks(tenantName: string, scope?: CallScope): Promise<ObArchiveLogTask[] | null> {
+    const spec = {
+      operation: OBSHELL_OPERATIONS.tenantArchiveLogTasks,
+      path: `/api/v1/tenant/${tenantPathSegment(tenantName)}/backup/log/tasks`,
+      auth: true,
+      cacheable: true,
+      scope,
+    };
+    const answer = await this.call(spec, archiveLogTasksSchema, (f) => (isNoRoute(f) ? { value: null } : undefined));
+    return answer === null ? null : answer.contents;
   }
 
   /** `POST /api/v1/tenant/:name/backup`: starts a backup of one tenant; `data` is the agent's async task. */
@@ -456,6 +490,15 @@ function isDecryptFailure(f: ObFailure): boolean {
   if (f.httpStatus !== 401) return false;
   if (f.errCode !== undefined) return f.errCode === 'Security.Authentication.Header.DecryptFailed';
   return f.legacyCode === 1 || (f.legacyCode === 10008 && /decrypt/i.test(f.message ?? ''));
+}
+
+/**
+ * gin's NoRoute answer of an agent that lacks a route: 404 `Common.NotFound` "…404 not found"
+ * (4.3.1.x), 400 code 1000 "Bad request: 404 not found" (≤ 4.3.0.x). Not `Task.NotFound`.
+ */
+function isNoRoute(f: ObFailure): boolean {
+  if (!/404 not found$/i.test(f.message ?? '')) return false;
+  return (f.httpStatus === 404 && f.errCode === 'Common.NotFound') || (f.httpStatus === 400 && f.errCode === undefined && f.legacyCode === 1000);
 }
 
 /** Maps an error answer onto the gateway's error codes (notes §2.7, §4.6, §5). */

@@ -102,3 +102,23 @@ export interface ObBackupJobModel extends BackupCommon {
   description: string | null;
   path: string | null;
 }
+
+/** One running archive round of a tenant (`/backup/log/tasks`). */
+export interface ObArchiveLogTaskModel {
+  roundId: number;
+  status: string;
+  path: string | null;
+  delaySeconds: number | null;
+  checkpoint: Date | null;
+  startTime: Date | null;
+}
+
+/** A tenant's log archiving (`LogArchive`): the running round, else what `/backup/info` says of the last one. */
+export interface LogArchiveModel {
+  /** The running round's status (DOING, BEGINNING, PREPARE, STOPPING, SUSPEND), or STOP when none runs (stopped or interrupted). */
+  status: string;
+  checkpoint: Date | null;
+  delaySeconds: number | null;
+  roundId: number | null;
+  tasks: ObArchiveLogTaskModel[];
+}

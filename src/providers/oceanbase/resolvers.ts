@@ -31,6 +31,8 @@ const ObTenant: ObTenantResolvers = {
   cluster: (t) => toObCluster(t.source),
   // `sys` cannot be backed up on its own: the agent refuses it, so it is not asked.
   latestBackup: (t, _args, ctx) => (t.isSystemTenant ? null : session(ctx, t.source).latestBackup(t.tenantId)),
+  restorableWindow: (t, _args, ctx) => (t.isSystemTenant ? null : session(ctx, t.source).restorableWindow(t.tenantName)),
+  logArchive: (t, _args, ctx) => (t.isSystemTenant ? null : session(ctx, t.source).logArchive(t.tenantName)),
   backupJobs: (t, { statuses, since, until, ...args }, ctx) => {
     checkTimeRange(since, until, 'since');
     const wanted = statuses && statuses.length > 0 ? statuses : null;
@@ -61,7 +63,7 @@ export const oceanbaseResolvers: Resolvers = { ObCluster, ObTenant, ObBackupTask
 export const oceanbaseSpeculative: Record<string, Speculative> = {
   ObCluster: { fields: ['agent', 'tenants', 'backupOverview'], stub: (ref) => toObCluster(ref.source) },
   ObTenant: {
-    fields: ['backupJobs'],
+    fields: ['backupJobs', 'restorableWindow', 'logArchive'],
     stub: (ref) => ({ kind: 'ObTenant', source: ref.source, tenantName: ref.keys['tenantName'], isSystemTenant: ref.keys['tenantName'] === 'sys' }),
   },
 };

@@ -11,7 +11,7 @@
 import type DataLoader from 'dataloader';
 import { CodedError, UpstreamError } from '../../core/errors.js';
 import { encodeId, type NodeRef } from '../../core/ids.js';
-import { finished, inProgress, type BackupStatus, type NodeLike } from '../../core/models.js';
+import { finished, inProgress, type BackupStatus, type NodeLike, type TimeRangeModel } from '../../core/models.js';
 import {
   wants,
   type BackupReader,
@@ -37,7 +37,9 @@ import { arrayList, pageNumberList, type OffsetList } from '../../pagination/lis
 import { ObshellClient, type ObAgentInfo, type ObBackupJobsPage, type ObBackupTask, type ObTenantOverview } from './client.js';
 import { mapOnce } from '../../lib/decoded.js';
 import { toAgentInfo, toObBackupJob, toObBackupTask, toObCluster, toObTenant } from './mapping.js';
-import type { ObAgentInfoModel, ObBackupJobModel, ObBackupTaskModel, ObTenantModel } from './models.js';
+import type { LogArchiveModel, ObAgentInfoModel, ObArchiveLogTaskModel, ObBackupJobModel, ObBackupTaskModel, ObTenantModel } from './models.js';
+import type { ObArchiveLogTask, ObBackupInfo } from './wire.js';
+import { parseUpstreamTime } from '../../lib/time.js';
 import { obJobStatusesFor } from './status.js';
 import type { ObSourceConfig } from './config.js';
 
@@ -144,6 +146,8 @@ export class ObSession implements SourceSession {
   private readonly tenantsOverview: DataLoader<string, ObTenantOverview[], string>;
   private readonly clusterOverview: DataLoader<string, ObBackupTask[], string>;
   private readonly jobPages: DataLoader<JobsKey, ObBackupJobsPage, string>;
+  private readonly backupInfo: DataLoader<string, ObBackupInfo | null, string>;
+  private readonly archiveTasks: DataLoader<string, ObArchiveLogTask[] | null, string>;
   private readonly nodes: DataLoader<NodeRef, NodeLike | null, string>;
 
   constructor(
@@ -174,6 +178,60 @@ export class ObSession implements SourceSession {
       (refs) => this.lookUp(refs),
       (size) => op.batch?.('oceanbase.nodes', size),
     );
+    this.backupInfo = memo((tenantName) => client.tenantBackupInfo(tenantName, scope));
+    this.archiveTasks = memo((tenantName) => client.tenantArchiveLogTasks(tenantName, scope));
+  }
+
+  // ---- recoverability (obshell ≥ 4.3.2.0: the same version as the job history) -----------------------
+
+  /** The running archive rounds and what the agent says of archiving; null on agents without the routes (no call). */
+  private async archive(tenantName: string, withInfo: boolean): Promise<{ tasks: ObArchiveLogTaskModel[]; info: ObBackupInfo | null } | null> {
+    if (!(await this.src.capabilities(this.op)).jobHistory) return null;
+    const [tasks, info] = await Promise.all([this.archiveTasks.load(tenantName), withInfo ? this.backupInfo.load(tenantName) : Promise.resolve(null)]);
+    if (tasks === null) return null;
+    return { tasks: tasks.map(toArchiveTask), info };
+  }
+
+  /** `ObTenant.logArchive`: the running round (else STOP), its checkpoint and delay, the rounds listed. */
+  async logArchive(tenantName: string): Promise<LogArchiveModel | null> {
+    const archive = await this.archive(tenantName, true);
+    if (!archive) return null;
+    const running = newestRound(archive.tasks);
+    const checkpoint = running?.checkpoint ?? parseUpstreamTime(archive.info?.lastest_archive_log_checkpoint) ?? null;
+    const delay = archive.info?.archive_log_delay ?? (checkpoint && archive.info ? 0 : (running?.delaySeconds ?? null));
+    return { status: running?.status ?? 'STOP', checkpoint, delaySeconds: delay, roundId: running?.roundId ?? null, tasks: archive.tasks };
+  }
+
+  /**
+   * `ObTenant.restorableWindow`, derived (OceanBase's rule: a restore point lies between a usable
+   * backup set and the archive checkpoint): from the end of the oldest full backup that succeeded
+   * to the checkpoint. Without a checkpoint, the instants of the newest backups that succeeded.
+   */
+  async restorableWindow(tenantName: string): Promise<TimeRangeModel[] | null> {
+    const archive = await this.archive(tenantName, true);
+    if (!archive) return null;
+    const running = newestRound(archive.tasks);
+    const checkpoint = running?.checkpoint ?? parseUpstreamTime(archive.info?.lastest_archive_log_checkpoint) ?? null;
+    const oldest = await this.jobs(tenantName, OPEN_RANGE, 'asc', 50, ['COMPLETED']);
+    const full = oldest.items.find((j) => /^full$/i.test(j.backupType ?? ''));
+    const fullEnd = full ? (full.finishedAt ?? full.startedAt) : null;
+    if (checkpoint && fullEnd && fullEnd.getTime() <= checkpoint.getTime()) return [{ from: fullEnd, until: checkpoint, derived: true }];
+    const newest = await this.jobs(tenantName, OPEN_RANGE, 'desc', 20, ['COMPLETED']);
+    return newest.items
+      .map((j) => j.finishedAt ?? j.startedAt)
+      .filter((t): t is Date => t !== null)
+      .sort((a, b) => a.getTime() - b.getTime())
+      .map((t) => ({ from: t, until: t, derived: true }));
+  }
+
+  /** What the coverage rules need of archiving: stopped or not, and its checkpoint (one call while a round runs, two when none does). */
+  private async archiveFacts(tenantName: string): Promise<CoverageFacts['archive']> {
+    const archive = await this.archive(tenantName, false);
+    if (!archive) return undefined;
+    const running = newestRound(archive.tasks);
+    if (running && ARCHIVING.has(running.status)) return { stopped: false, checkpoint: running.checkpoint };
+    const info = await this.backupInfo.load(tenantName);
+    return { stopped: true, checkpoint: running?.checkpoint ?? parseUpstreamTime(info?.lastest_archive_log_checkpoint) ?? null };
   }
 
   // ---- what the resolvers of the OceanBase types read ----------------------------------------------
@@ -291,6 +349,17 @@ export class ObSession implements SourceSession {
    */
   async coverage(target: Target): Promise<CoverageFacts> {
     const tenant = target.model as ObTenantModel;
+    // A tenant never backed up is NEVER whatever its archive says: it is not asked. The others'
+    // archive is read beside their job history (the same round).
+    const latest = await this.latestBackup(tenant.tenantId);
+    const archive = latest ? this.archiveFacts(tenant.tenantName) : Promise.resolve(undefined);
+    archive.catch(() => undefined);
+    const facts = await this.backupFacts(tenant);
+    const known = await archive;
+    return known === undefined ? facts : { ...facts, archive: known };
+  }
+
+  private async backupFacts(tenant: ObTenantModel): Promise<CoverageFacts> {
     const latest = await this.latestBackup(tenant.tenantId);
     if (!latest) return { lastBackup: null, lastSuccess: null, newestFinished: null, running: false, hasAny: false };
     const running = inProgress(latest.status);
@@ -433,6 +502,25 @@ export class ObSession implements SourceSession {
       }),
     );
   }
+}
+
+/** Round statuses in which logs are being archived (STOPPING and SUSPEND are on their way out, or paused). */
+const ARCHIVING = new Set(['DOING', 'BEGINNING', 'PREPARE']);
+
+function toArchiveTask(t: ObArchiveLogTask): ObArchiveLogTaskModel {
+  return {
+    roundId: t.round_id,
+    status: t.status,
+    path: t.path ?? null,
+    delaySeconds: t.delay ?? null,
+    checkpoint: parseUpstreamTime(t.checkpoint),
+    startTime: parseUpstreamTime(t.start_time ?? undefined),
+  };
+}
+
+/** The newest round listed (the agent lists them in no order). */
+function newestRound(tasks: readonly ObArchiveLogTaskModel[]): ObArchiveLogTaskModel | undefined {
+  return [...tasks].sort((a, b) => b.roundId - a.roundId)[0];
 }
 
 /** A start refused because a backup runs: obshell would accept it, then fail it. */

@@ -257,3 +257,45 @@ export type ObDagDetail = z.output<typeof dagDetailSchema>;
 
 /** What an answer without `data` (a cancel) parses to. */
 export const noDataSchema = z.unknown();
+
+// ---- recoverability (obshell ≥ 4.3.2.0; docs/upstreams.md "Upstream recoverability endpoints") -------
+
+/**
+ * `GET /api/v1/tenant/:name/backup/info`. The "lastest" spelling is the agent's. Every field but
+ * the tenant's ID is omitted when there is nothing to say (no backup, no archive round; a delay of 0).
+ */
+export const backupInfoSchema = z.looseObject({
+  tenant_id: z.number().int(),
+  /** The newest archive round's checkpoint, whatever its status. */
+  lastest_archive_log_checkpoint: goTime.optional(),
+  /** The START of the running or newest backup task, whatever its status. */
+  lastest_data_backup_time: goTime.optional(),
+  /** Seconds behind now (4 decimals). */
+  archive_log_delay: z.number().nonnegative().optional(),
+});
+export type ObBackupInfo = z.output<typeof backupInfoSchema>;
+
+/** One running archive round (`CDB_OB_ARCHIVELOG_SUMMARY`, statuses BEGINNING, DOING, STOPPING, PREPARE, SUSPEND). */
+export const archiveLogTaskSchema = tolerantObject(
+  'archiveLogTask',
+  {
+    tenant_id: z.number().int(),
+    round_id: z.number().int(),
+    status: z.string().min(1),
+    path: z.string(),
+    /** Seconds behind now. */
+    delay: z.number(),
+    checkpoint: goTime,
+    start_time: goTime,
+  },
+  ['tenant_id', 'round_id', 'status', 'checkpoint'],
+);
+export type ObArchiveLogTask = z.output<typeof archiveLogTaskSchema>;
+
+/** `GET /api/v1/tenant/:name/backup/log/tasks`: a Go slice, wrapped. */
+export const archiveLogTasksSchema = z.object({
+  contents: z
+    .array(archiveLogTaskSchema)
+    .nullish()
+    .transform((value) => value ?? []),
+});
