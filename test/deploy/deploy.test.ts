@@ -439,6 +439,7 @@ describe('Prometheus alerts', () => {
       ['BackupqlSourceDown', '5m', 'page'],
       ['BackupqlCircuitOpen', '5m', 'warning'],
       ['BackupqlGatewayDown', '5m', undefined],
+      ['BackupqlArchiveLagging', '15m', 'page'],
     ];
     for (const [name, delay, severity] of expected) {
       const rule = byName.get(name);
@@ -451,6 +452,7 @@ describe('Prometheus alerts', () => {
       'backupql_backup_rpo_seconds',
       'backupql_backup_coverage_state',
       'backupql_backup_last_size_bytes',
+      'backupql_backup_archive_lag_seconds',
       'backupql_source_up',
       'backupql_circuit_state',
       'backupql_graphql_operations_total',
