@@ -14,6 +14,7 @@ import { createGateway } from '../../src/gateway.js';
 import { exampleTabs } from '../../src/graphql/examples.js';
 import { encodeId } from '../support/ids.js';
 import { startRedis } from '../support/redis.js';
+import { canBackUp, coverageTargets } from '../support/targets.js';
 import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack | undefined;
@@ -53,30 +54,13 @@ interface StartData {
 
 const STATUS = `query($id: ID!) { node(id: $id) { ... on Backup { id status providerStatus finishedAt } } }`;
 
-/** Targets of each kind that are idle (nothing runs), from the coverage view. */
+/** Targets of each kind that can be backed up now, from the coverage view. */
 async function idleTargets(s: Stack): Promise<{ tenant: string; dcs: string; rds: string; cluster: string }> {
-  const data = ok(
-    await s.query<{
-      backupCoverage: {
-        nodes: {
-          state: string;
-          lastBackup: { status: string } | null;
-          target: { __typename: string; id: string; status?: string | null; specCode?: string | null; tenantName?: string };
-        }[];
-      };
-    }>(
-      `{ backupCoverage(first: 100) { nodes { state lastBackup { ... on Backup { status } } target { __typename ... on ObTenant { id tenantName } ... on DcsInstance { id status specCode } ... on RdsInstance { id status } } } } }`,
-    ),
-  );
-  const busy = (n: { lastBackup: { status: string } | null }) => n.lastBackup !== null && ['PENDING', 'RUNNING', 'CANCELING'].includes(n.lastBackup.status);
-  const idle = data.backupCoverage.nodes.filter((n) => n.state !== 'UNKNOWN' && !busy(n));
-  // Single-node DCS instances cannot be backed up (DCS.4026).
-  const pick = (type: string, status?: string) =>
-    idle.find((n) => n.target.__typename === type && (status === undefined || n.target.status === status) && !/single/.test(n.target.specCode ?? ''))!.target
-      .id;
+  const idle = (await coverageTargets((q) => s.query(q))).filter(canBackUp);
+  const pick = (type: string) => idle.find((t) => t.typename === type)!.id;
   const tenant = pick('ObTenant');
   const source = Buffer.from(tenant, 'base64url').toString().split(':')[1]!;
-  return { tenant, dcs: pick('DcsInstance', 'RUNNING'), rds: pick('RdsInstance', 'ACTIVE'), cluster: encodeId({ type: 'ObCluster', source }) };
+  return { tenant, dcs: pick('DcsInstance'), rds: pick('RdsInstance'), cluster: encodeId({ type: 'ObCluster', source }) };
 }
 
 const routes = (s: Stack) => s.calls().map((c) => c.route);
@@ -271,19 +255,7 @@ describe('startBackup, cancelBackup, deleteBackup', () => {
       });
       return (await res.json()) as { data?: StartData; errors?: { message: string; extensions: Record<string, unknown> }[] };
     };
-    const { dcs } = await (async () => {
-      const res = await as(
-        OPS,
-        '{ backupCoverage(first: 100, filter: { providers: [DCS] }) { nodes { lastBackup { ... on Backup { status } } target { ... on DcsInstance { id status specCode } } } } }',
-        {},
-      );
-      type Item = { lastBackup: { status: string } | null; target: { id: string; status: string; specCode: string | null } };
-      const nodes = (res.data as unknown as { backupCoverage: { nodes: Item[] } }).backupCoverage.nodes;
-      const idle = nodes.find(
-        (n) => n.target.status === 'RUNNING' && !/single/.test(n.target.specCode ?? '') && !['PENDING', 'RUNNING'].includes(n.lastBackup?.status ?? ''),
-      );
-      return { dcs: idle!.target.id };
-    })();
+    const dcs = (await coverageTargets(async (q) => (await as(OPS, q, {})) as never)).find((t) => t.typename === 'DcsInstance' && canBackUp(t))!.id;
     const lines: string[] = [];
     const untap = tapLogs((line) => lines.push(line));
     try {

@@ -6,11 +6,12 @@
  * fleet-wide coverage query makes; the metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateFleet, type ObTenantSim, type RdsInstanceSim } from '../../src/simulators/fleet.js';
-import { startObshellSimulator, type ObshellSimulator } from '../../src/simulators/obshell/server.js';
+import type { ObTenantSim, RdsInstanceSim } from '../../src/simulators/fleet.js';
+import type { ObshellSimulator } from '../../src/simulators/obshell/server.js';
+import { startLegacyStack } from '../support/legacy.js';
 import { obArchiveAt, rdsRestoreWindowsAt } from '../../src/simulators/recoverability.js';
 import { encodeId } from '../support/ids.js';
-import { FIXED_CLOCK, FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
+import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const MINUTE = 60_000;
@@ -173,19 +174,12 @@ describe('restorableWindow, logArchive and the archive coverage reasons', () => 
 describe('agents older than obshell 4.3.2.0', () => {
   let legacy: ObshellSimulator;
   let stack: Stack;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    const cluster = generateFleet({ now: FIXED_NOW }).oceanbase[0]!;
-    legacy = await startObshellSimulator({ cluster, errorStyle: 'legacy', clock: FIXED_CLOCK });
-    stack = await startStack({
-      configure: (config) => ({
-        ...config,
-        sources: config.sources.map((s) => (s.name === cluster.name && s.provider === 'oceanbase' ? { ...s, url: legacy.url } : s)),
-      }),
-    });
+    ({ stack, legacy, close } = await startLegacyStack());
   });
   afterAll(async () => {
-    await stack.close();
-    await legacy.close();
+    await close();
   });
 
   it('logArchive and restorableWindow are null with no error, and the routes are never asked (known from the version)', async () => {

@@ -5,29 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../support/ids.js';
-import { startObshellSimulator, type ObshellSimulator } from '../../src/simulators/obshell/server.js';
+import type { ObshellSimulator } from '../../src/simulators/obshell/server.js';
+import { startLegacyStack } from '../support/legacy.js';
 import { obBackupStatus } from '../../src/providers/oceanbase/status.js';
-import { generateFleet } from '../../src/simulators/fleet.js';
-import { FIXED_CLOCK, FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
+import { ok, type Stack } from '../support/stack.js';
 
 describe('an obshell agent older than 4.3.2.0', () => {
   let legacy: ObshellSimulator;
   let stack: Stack;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    // The same cluster as the stack's `ob-hangzhou` (the fleet is deterministic), served in the
-    // older style; the gateway's `ob-hangzhou` source points at it.
-    const cluster = generateFleet({ now: FIXED_NOW }).oceanbase[0]!;
-    legacy = await startObshellSimulator({ cluster, errorStyle: 'legacy', clock: FIXED_CLOCK });
-    stack = await startStack({
-      configure: (config) => ({
-        ...config,
-        sources: config.sources.map((s) => (s.name === cluster.name && s.provider === 'oceanbase' ? { ...s, url: legacy.url } : s)),
-      }),
-    });
+    ({ stack, legacy, close } = await startLegacyStack());
   });
   afterAll(async () => {
-    await stack.close();
-    await legacy.close();
+    await close();
   });
 
   it("lists each tenant's latest task in backupTasks, filtered here", async () => {

@@ -11,6 +11,7 @@ import { createGateway, type Gateway } from '../../src/gateway.js';
 import { exampleTabs } from '../../src/graphql/examples.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
+import { canBackUp, coverageTargets } from '../support/targets.js';
 import { subscribe, type SseSubscription } from '../support/sse.js';
 import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
@@ -64,20 +65,11 @@ async function eventually(test: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-/** A DCS instance that can be backed up and has nothing running, and its coverage state. */
+/** A DCS instance that can be backed up now (one not OK first: its coverage then changes), and its coverage state. */
 async function idleDcs(s: Stack): Promise<{ id: string; state: string }> {
-  const data = ok(
-    await s.query<{
-      backupCoverage: { nodes: { state: string; lastBackup: { status: string } | null; target: { id: string; status: string; specCode: string | null } }[] };
-    }>(
-      '{ backupCoverage(first: 100, filter: { providers: [DCS] }) { nodes { state lastBackup { ... on Backup { status } } target { ... on DcsInstance { id status specCode } } } } }',
-    ),
-  );
-  const idle = data.backupCoverage.nodes.filter(
-    (n) => n.target.status === 'RUNNING' && !/single/.test(n.target.specCode ?? '') && !['PENDING', 'RUNNING'].includes(n.lastBackup?.status ?? ''),
-  );
-  const chosen = idle.find((n) => n.state !== 'OK') ?? idle[0]!;
-  return { id: chosen.target.id, state: chosen.state };
+  const idle = (await coverageTargets((q) => s.query(q))).filter((t) => t.typename === 'DcsInstance' && canBackUp(t));
+  const chosen = idle.find((t) => t.state !== 'OK') ?? idle[0]!;
+  return { id: chosen.id, state: chosen.state };
 }
 
 describe('backupProgress and coverageChanged over SSE', () => {
@@ -185,22 +177,13 @@ describe('backupProgress and coverageChanged over SSE', () => {
     const next = slow.next(); // one reader waiting takes the first event
     await eventually(() => s.gateway.live.pollCount(huawei) >= 1, 'the first poll');
     await s.gateway.live.settled();
-    const data = ok(
-      await s.query<{
-        backupCoverage: { nodes: { lastBackup: { status: string } | null; target: { id: string; status: string; specCode: string | null } }[] };
-      }>(
-        '{ backupCoverage(first: 100, filter: { providers: [DCS] }) { nodes { lastBackup { ... on Backup { status } } target { ... on DcsInstance { id status specCode } } } } }',
-      ),
-    );
-    const targets = data.backupCoverage.nodes
-      .filter((n) => n.target.status === 'RUNNING' && !/single/.test(n.target.specCode ?? '') && !['PENDING', 'RUNNING'].includes(n.lastBackup?.status ?? ''))
-      .slice(0, 3);
+    const targets = (await coverageTargets((q) => s.query(q))).filter((t) => t.typename === 'DcsInstance' && canBackUp(t)).slice(0, 3);
     expect(targets.length).toBe(3);
     const dropped = async () => {
       const metrics = await (await s.gateway.yoga.fetch('http://backupql.test/metrics')).text();
       return Number(/backupql_live_events_dropped_total\{topic="backupProgress"\} (\d+)/.exec(metrics)?.[1] ?? 0);
     };
-    for (const t of targets) ok(await s.query(START, { t: t.target.id }));
+    for (const t of targets) ok(await s.query(START, { t: t.id }));
     await next;
     let count = 0;
     await eventually(() => {
@@ -300,13 +283,7 @@ describe('graphql-ws over WebSocket', () => {
       expect(await run<{ viewer: { name: string; canOperate: boolean } }>('{ viewer { name canOperate } }')).toEqual({
         viewer: { name: 'ws-ops', canOperate: true },
       });
-      type Item = { lastBackup: { status: string } | null; target: { id: string; status: string; specCode: string | null } };
-      const coverage = await run<{ backupCoverage: { nodes: Item[] } }>(
-        '{ backupCoverage(first: 100, filter: { providers: [DCS] }) { nodes { lastBackup { ... on Backup { status } } target { ... on DcsInstance { id status specCode } } } } }',
-      );
-      const target = coverage.backupCoverage.nodes.find(
-        (n) => n.target.status === 'RUNNING' && !/single/.test(n.target.specCode ?? '') && !['PENDING', 'RUNNING'].includes(n.lastBackup?.status ?? ''),
-      )!.target;
+      const target = (await coverageTargets((q) => run(q))).find((t) => t.typename === 'DcsInstance' && canBackUp(t))!;
       const events: { id: string; status: string }[] = [];
       let resolveDone!: () => void;
       const done = new Promise<void>((r) => (resolveDone = r));

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { parseTolerant } from '../../core/drift.js';
 import { BadInputError } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
-import type { CallScope, UpstreamSender } from '../../core/upstream.js';
+import type { CallScope, UpstreamRequest, UpstreamSender } from '../../core/upstream.js';
 import { TransportError, type HttpResponse } from '../../lib/http.js';
 import { decodeOnce } from '../../lib/decoded.js';
 import { parseJsonLossless } from '../../lib/json.js';
@@ -103,13 +103,6 @@ export class HuaweiApi {
   }
 
   async get<T>(call: GetCall<T>): Promise<T> {
-    const ctx: HuaweiCallContext = {
-      source: this.options.source,
-      provider: this.provider,
-      operation: call.operation,
-      secrets: this.options.auth.secrets,
-      now: this.clock.now(),
-    };
     const url = this.url(call.segments, call.query);
     // Signed when sent (not for a cached answer), and again for each retry (a fresh `X-Sdk-Date`).
     const authorize = () => {
@@ -119,29 +112,13 @@ export class HuaweiApi {
       headers['Content-Type'] = 'application/json';
       return headers;
     };
-
-    let res: HttpResponse;
-    try {
-      res = await this.options.transport.send({ method: 'GET', url, route: call.operation, cacheable: true, authorize }, call.scope);
-    } catch (err) {
-      if (err instanceof TransportError) throw transportFailure(ctx, err);
-      throw err;
-    }
-    if (res.status < 200 || res.status > 299) throw errorResponse(ctx, res);
-
+    const { ctx, res } = await this.send(call, { method: 'GET', url, route: call.operation, cacheable: true, authorize });
     // A page the cache serves again is the same answer object: decoded once (lib/decoded.ts).
     return decodeOnce(res, call.schema, () => this.decode(call, ctx, res));
   }
 
   /** A write: signed with its body (the SDK's way: `Content-Type` signed too), sent once, never cached. */
   async write<T>(call: WriteCall<T>): Promise<T> {
-    const ctx: HuaweiCallContext = {
-      source: this.options.source,
-      provider: this.provider,
-      operation: call.operation,
-      secrets: this.options.auth.secrets,
-      now: this.clock.now(),
-    };
     const url = this.url(call.segments);
     const body = call.body === undefined ? '' : JSON.stringify(call.body);
     const authorize = () => {
@@ -149,15 +126,28 @@ export class HuaweiApi {
       this.options.auth.authorize({ method: call.method, url, headers, body });
       return headers;
     };
+    const { ctx, res } = await this.send(call, { method: call.method, url, route: call.operation, authorize, ...(body ? { body } : {}) });
+    return this.decode(call, ctx, res);
+  }
+
+  /** Sends a call; a failure to get an answer, or an error answer, becomes the provider's error. */
+  private async send(call: { operation: string; scope?: CallScope | undefined }, req: UpstreamRequest): Promise<{ ctx: HuaweiCallContext; res: HttpResponse }> {
+    const ctx: HuaweiCallContext = {
+      source: this.options.source,
+      provider: this.provider,
+      operation: call.operation,
+      secrets: this.options.auth.secrets,
+      now: this.clock.now(),
+    };
     let res: HttpResponse;
     try {
-      res = await this.options.transport.send({ method: call.method, url, route: call.operation, authorize, ...(body ? { body } : {}) }, call.scope);
+      res = await this.options.transport.send(req, call.scope);
     } catch (err) {
       if (err instanceof TransportError) throw transportFailure(ctx, err);
       throw err;
     }
     if (res.status < 200 || res.status > 299) throw errorResponse(ctx, res);
-    return this.decode(call, ctx, res);
+    return { ctx, res };
   }
 
   private decode<T>(call: GetCall<T> | WriteCall<T>, ctx: HuaweiCallContext, res: HttpResponse): T {
