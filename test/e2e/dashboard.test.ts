@@ -17,6 +17,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_DIR, useDashboard } from '../../src/graphql/dashboard.js';
 import { ManualClock } from '../../src/lib/clock.js';
+import { obArchiveAt, rdsRestoreWindowsAt } from '../../src/simulators/recoverability.js';
 import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
 const CHROMIUM = process.env.BACKUPQL_CHROMIUM ?? '/usr/bin/chromium';
@@ -1021,6 +1022,228 @@ describe('the dashboard with actions and live progress (actions.enabled, backupP
     } finally {
       await keyed.close();
     }
+  });
+});
+
+describe("the dashboard: a target's restorable window (timeline, log archive)", { timeout: 120_000 }, () => {
+  let stack: Stack;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  const outside: string[] = [];
+  const HOUR = 3_600_000;
+
+  interface Named {
+    provider: string;
+    source: string;
+    reasons: string[];
+    target: { __typename: string; id: string; tenantName?: string; name?: string | null };
+  }
+  const NAMED = `{ backupCoverage(first: 100) { nodes { provider source reasons target { __typename
+    ... on ObTenant { id tenantName } ... on DcsInstance { id name } ... on RdsInstance { id name } } } } }`;
+  const WINDOW = `query ($id: ID!) { node(id: $id) { ... on DcsInstance { restorableWindow { from until derived } } } }`;
+  /** A target of the demo fleet by its source and name, as the coverage list tells it. */
+  const find = async (source: string, name: string): Promise<Named> => {
+    const nodes = ok(await stack.query<{ backupCoverage: { nodes: Named[] } }>(NAMED)).backupCoverage.nodes;
+    const hit = nodes.find((n) => n.source === source && (n.target.tenantName ?? n.target.name) === name);
+    if (!hit) throw new Error(`no ${name} in ${source}`);
+    return hit;
+  };
+  const tenantSim = (source: string, name: string) => {
+    const tenant = stack.sims.fleet.oceanbase.find((c) => c.name === source)?.tenants.find((t) => t.row.tenant_name === name);
+    if (!tenant) throw new Error(`no tenant ${name} in ${source}`);
+    return tenant;
+  };
+  const rdsSim = (source: string, name: string) => {
+    const instance = stack.sims.fleet.huawei.projects.find((p) => p.name === source)?.rds.find((i) => i.row.name === name);
+    if (!instance) throw new Error(`no RDS ${name} in ${source}`);
+    return instance;
+  };
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const open = async (page: Page, id: string) => {
+    await page.goto(`${base}/?target=${encodeURIComponent(id)}`);
+    await page.waitForSelector('.restorable', { timeout: 30_000 });
+    // The fleet's coverage (the reasons) is in too.
+    await page.waitForSelector('main[aria-busy="false"]', { timeout: 30_000 });
+  };
+  const times = (locator: ReturnType<Page['locator']>) => locator.locator('time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+
+  beforeAll(async () => {
+    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
+    await mkdir(SCREENSHOTS, { recursive: true });
+    stack = await startStack();
+    base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+    browser = await launchChromium();
+    context = await sandboxed(browser, outside);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('an RDS instance with a gap: two bars apart, both ranges as text with their times (reported by RDS), and how far back it can be restored', async () => {
+    const expected = rdsRestoreWindowsAt(rdsSim('hw-cn-north-4', 'rds-orders-mysql'), FIXED_NOW);
+    expect(expected).toHaveLength(2);
+    const target = await find('hw-cn-north-4', 'rds-orders-mysql');
+    const { page, errors } = await newPage(context);
+    await open(page, target.target.id);
+    const svg = page.locator('.restorable svg[role="img"]');
+    const bars = svg.locator('.tl-range');
+    await expect.poll(() => bars.count()).toBe(2);
+    expect(await bars.evaluateAll((bs) => bs.map((b) => [b.getAttribute('data-from'), b.getAttribute('data-until'), b.getAttribute('data-derived')]))).toEqual(
+      expected.map((w) => [iso(w.startMs), iso(w.endMs), 'false']),
+    );
+    // The gap is empty space between the bars; "now" is marked after the second.
+    const [first, second] = [(await bars.nth(0).boundingBox())!, (await bars.nth(1).boundingBox())!];
+    expect(first.x + first.width).toBeLessThan(second.x - 5);
+    const nowLine = (await svg.locator('.tl-now').boundingBox())!;
+    expect(nowLine.x).toBeGreaterThanOrEqual(second.x + second.width - 1);
+    expect(await svg.getAttribute('aria-label')).toMatch(/2 ranges with 1 gap \(reported by RDS\); restorable until .*2026/);
+    expect(await page.locator('.timeline-legend').innerText()).toContain('reported by RDS');
+    expect(await page.locator('.timeline-legend').innerText()).not.toContain('derived by backupql');
+
+    // The ranges as text, newest first, each with its exact times.
+    const items = page.locator('.restorable .tl-list li');
+    expect(await items.count()).toBe(2);
+    for (const [i, w] of [...expected].reverse().entries()) {
+      expect(await times(items.nth(i))).toEqual([iso(w.startMs), iso(w.endMs)]);
+      const text = await items.nth(i).innerText();
+      expect(text).toMatch(/^from .*2026.* until .*2026.* \(reported by RDS\)$/);
+    }
+    const until = page.locator('.restorable-until');
+    expect(await times(until)).toEqual([iso(expected[1]!.endMs)]);
+    expect(await until.innerText()).toMatch(/^Restorable until .*2026.* \([56] min ago\)$/);
+    await shoot(page, 'restorable-rds-gap');
+
+    // An instance whose window ends 3 h back: that is the latest point, and the lag is said in words.
+    const lagging = await find('hw-cn-north-4', 'rds-users-mysql');
+    expect(lagging.reasons).toContain('ARCHIVE_LAG');
+    const [window] = rdsRestoreWindowsAt(rdsSim('hw-cn-north-4', 'rds-users-mysql'), FIXED_NOW).slice(-1);
+    await open(page, lagging.target.id);
+    await expect.poll(() => page.locator('.restorable .tl-range').count()).toBe(1);
+    expect(await times(page.locator('.restorable-until'))).toEqual([iso(window!.endMs)]);
+    expect(await page.locator('.restorable-until').innerText()).toMatch(/\(3 h ago\)$/);
+    await expect.poll(() => page.locator('.target-reasons').innerText()).toContain('log archiving lags');
+    expect(await page.locator('.restorable-reasons').innerText()).toBe('log archiving lags');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an OceanBase tenant whose archive lags: its status, checkpoint and delay, and the lag reason; a stopped archive is marked out', async () => {
+    const archive = obArchiveAt(tenantSim('ob-hangzhou', 'billing'), FIXED_NOW)!;
+    expect(archive.status).toBe('DOING');
+    expect(archive.checkpointMs).toBe(FIXED_NOW - 3 * HOUR);
+    const billing = await find('ob-hangzhou', 'billing');
+    expect(billing.reasons).toContain('ARCHIVE_LAG');
+    const { page, errors } = await newPage(context);
+    await open(page, billing.target.id);
+    const box = page.locator('.restorable .archive');
+    await box.waitFor({ timeout: 30_000 });
+    expect(await box.getAttribute('data-archive')).toBe('DOING');
+    expect(await box.locator('.archive-status').innerText()).toBe('DOING');
+    expect(await box.locator('.archive-status').getAttribute('class')).toContain('state-ok');
+    expect(await box.innerText()).toContain('healthy');
+    expect(await times(box.locator('.archive-checkpoint'))).toEqual([iso(archive.checkpointMs)]);
+    expect(await box.locator('.archive-checkpoint').innerText()).toMatch(/2026.* \(3 h ago\)$/);
+    expect(await box.locator('.archive-delay').innerText()).toBe('3 h');
+    await expect.poll(() => page.locator('.restorable-reasons').innerText()).toBe('log archiving lags');
+    await expect.poll(() => page.locator('.target-reasons').innerText()).toContain('log archiving lags');
+    // The window runs to the checkpoint (derived by backupql).
+    expect(await page.locator('.restorable .tl-range[data-derived="true"]').count()).toBe(1);
+    expect(await times(page.locator('.restorable-until'))).toEqual([iso(archive.checkpointMs)]);
+    expect(await page.locator('.timeline-legend').innerText()).toContain('derived by backupql');
+    await shoot(page, 'restorable-ob-lag');
+
+    // INTERRUPTED: no round runs (the API says STOP), marked out, with the reason in words.
+    const orders = await find('ob-shanghai', 'orders');
+    expect(obArchiveAt(tenantSim('ob-shanghai', 'orders'), FIXED_NOW)!.status).toBe('INTERRUPTED');
+    expect(orders.reasons).toContain('ARCHIVE_STOPPED');
+    await open(page, orders.target.id);
+    await page.locator('.restorable .archive').waitFor({ timeout: 30_000 });
+    const status = page.locator('.restorable .archive-status');
+    expect(await status.innerText()).not.toBe('DOING');
+    expect(await status.getAttribute('class')).toContain('state-failing');
+    expect(await page.locator('.restorable .archive').innerText()).toContain('not archiving');
+    await expect.poll(() => page.locator('.restorable-reasons').innerText()).toBe('log archiving stopped');
+
+    // Never backed up (and the archive STOP): nothing to restore from.
+    await open(page, (await find('ob-hangzhou', 'analytics')).target.id);
+    await expect.poll(() => page.locator('.restorable-none').innerText()).toContain('Nothing to restore from');
+    expect(await page.locator('.restorable .archive-status').innerText()).toBe('STOP');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a DCS instance: its restorable backups as tick marks (derived by backupql), no bars', async () => {
+    const target = await find('hw-cn-north-4', 'dcs-geo');
+    const window = ok(await stack.query<{ node: { restorableWindow: { from: string; until: string; derived: boolean }[] } }>(WINDOW, { id: target.target.id }))
+      .node.restorableWindow;
+    expect(window.length).toBeGreaterThan(0);
+    expect(window.every((r) => r.from === r.until && r.derived)).toBe(true);
+    const { page, errors } = await newPage(context);
+    await open(page, target.target.id);
+    const svg = page.locator('.restorable svg[role="img"]');
+    await expect.poll(() => svg.locator('.tl-instant').count()).toBeGreaterThan(0);
+    const start = Date.parse((await svg.getAttribute('data-start'))!);
+    // The span is the data's, up to 30 days.
+    expect(Number(await svg.getAttribute('data-days'))).toBe(30);
+    const inView = window.filter((r) => Date.parse(r.from) >= start);
+    expect(await svg.locator('.tl-instant[data-derived="true"]').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-at')))).toEqual(
+      inView.map((r) => r.from),
+    );
+    expect(await svg.locator('.tl-range').count()).toBe(0);
+    const legend = await page.locator('.timeline-legend').innerText();
+    expect(legend).toContain('derived by backupql');
+    expect(legend).not.toContain('reported by');
+    // Every instant as text (the older ones too), newest first.
+    expect(await page.locator('.restorable .tl-list li time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')))).toEqual(
+      [...window].reverse().map((r) => r.from),
+    );
+    expect(await svg.getAttribute('aria-label')).toMatch(new RegExp(`${inView.length} restorable instants \\(derived by backupql\\)`));
+    expect(await times(page.locator('.restorable-until'))).toEqual([window.at(-1)!.until]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('axe-core finds no serious or critical violation on target views with the timeline', async () => {
+    const axeContext = await sandboxed(browser, outside, { bypassCSP: true });
+    try {
+      const { page, errors } = await newPage(axeContext);
+      const serious = (v: { impact: string | null }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+      for (const [source, name] of [
+        ['hw-cn-north-4', 'rds-orders-mysql'],
+        ['ob-hangzhou', 'billing'],
+        ['hw-cn-north-4', 'dcs-geo'],
+      ] as const) {
+        await open(page, (await find(source, name)).target.id);
+        await page.waitForSelector('.restorable svg[role="img"]', { timeout: 30_000 });
+        expect(serious(await axeViolations(page)), name).toEqual([]);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await axeContext.close();
+    }
+  });
+
+  it('at 375 px the timeline fits: the page does not scroll sideways', async () => {
+    const { page, errors } = await newPage(context, 375, 812);
+    for (const [source, name] of [
+      ['hw-cn-north-4', 'rds-orders-mysql'],
+      ['ob-hangzhou', 'billing'],
+      ['hw-cn-north-4', 'dcs-geo'],
+    ] as const) {
+      await open(page, (await find(source, name)).target.id);
+      const svg = page.locator('.restorable svg[role="img"]');
+      await svg.waitFor({ timeout: 30_000 });
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(375);
+      const box = (await svg.boundingBox())!;
+      expect(box.x + box.width, name).toBeLessThanOrEqual(375);
+    }
+    await shoot(page, 'restorable-phone');
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
   });
 });
 

@@ -5,7 +5,7 @@
  * known ones, a few pages a request.
  */
 import { ask, type ApiError } from './api';
-import type { BackupStatus, DashboardChartQuery, DashboardHistoryQuery, DashboardPageCursorsFragment } from './gql/graphql';
+import type { BackupStatus, DashboardChartQuery, DashboardHistoryQuery, DashboardPageCursorsFragment, DashboardTimeRangeFragment } from './gql/graphql';
 import { backupKey, progressOf, type LiveBackup } from './live';
 import { ChartQuery, HistoryQuery } from './queries';
 
@@ -15,6 +15,14 @@ const CHART_SIZE = 100;
 const MAX_SEEK = 50;
 
 export type PageCursors = DashboardPageCursorsFragment;
+export type TimeRange = DashboardTimeRangeFragment;
+
+/** A tenant's log archiving (`DOING` is healthy). */
+export interface LogArchive {
+  status: string;
+  checkpoint: string | null;
+  delaySeconds: number | null;
+}
 
 export interface HistoryRow {
   id: string;
@@ -38,6 +46,10 @@ export interface HistoryPage {
   source: string;
   /** OceanBase's `sys` tenant (never backed up on its own). */
   system: boolean;
+  /** The spans a restore can reach, oldest first; `null` when the upstream does not tell (obshell older than 4.3.2.0, `sys`). */
+  restorableWindow: TimeRange[] | null;
+  /** OceanBase only: its log archiving; `null` when the agent does not tell. */
+  logArchive: LogArchive | null;
   /** `null` when the history could not be read (see `errors`) or the agent keeps none. */
   connection: {
     totalCount: number;
@@ -60,7 +72,16 @@ function normalize(node: Node, errors: ApiError[]): HistoryPage | null {
   let raw: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; pageCursors: PageCursors; nodes: HistoryRow[] } | null;
   switch (node.__typename) {
     case 'ObTenant':
-      base = { kind: node.__typename, id: node.id, name: node.tenantName, provider: node.provider, source: node.source, system: node.isSystemTenant };
+      base = {
+        kind: node.__typename,
+        id: node.id,
+        name: node.tenantName,
+        provider: node.provider,
+        source: node.source,
+        system: node.isSystemTenant,
+        restorableWindow: node.restorableWindow ?? null,
+        logArchive: node.logArchive ?? null,
+      };
       raw = node.jobs && {
         ...node.jobs,
         nodes: node.jobs.nodes.map(({ backupType, comment, tenantId, jobId, ...n }) => ({
@@ -74,14 +95,32 @@ function normalize(node: Node, errors: ApiError[]): HistoryPage | null {
       };
       break;
     case 'DcsInstance':
-      base = { kind: node.__typename, id: node.id, name: node.name ?? node.instanceId, provider: node.provider, source: node.source, system: false };
+      base = {
+        kind: node.__typename,
+        id: node.id,
+        name: node.name ?? node.instanceId,
+        provider: node.provider,
+        source: node.source,
+        system: false,
+        restorableWindow: node.restorableWindow ?? null,
+        logArchive: null,
+      };
       raw = node.dcsBackups && {
         ...node.dcsBackups,
         nodes: node.dcsBackups.nodes.map(({ backupType, errorCode, ...n }) => ({ ...n, key: n.id, type: backupType, detail: errorCode })),
       };
       break;
     case 'RdsInstance':
-      base = { kind: node.__typename, id: node.id, name: node.name ?? node.instanceId, provider: node.provider, source: node.source, system: false };
+      base = {
+        kind: node.__typename,
+        id: node.id,
+        name: node.name ?? node.instanceId,
+        provider: node.provider,
+        source: node.source,
+        system: false,
+        restorableWindow: node.restorableWindow ?? null,
+        logArchive: null,
+      };
       raw = node.rdsBackups && {
         ...node.rdsBackups,
         nodes: node.rdsBackups.nodes.map(({ backupType, ...n }) => ({ ...n, key: n.id, type: backupType, detail: null, progress: null })),

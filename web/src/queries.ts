@@ -210,7 +210,19 @@ graphql(`
   }
 `);
 
-/** One page of a target's backup history, with the cursors of its numbered pages. */
+/** A span a restore can reach (`from` = `until`: one instant); `derived`: computed by backupql, not reported. */
+graphql(`
+  fragment DashboardTimeRange on TimeRange {
+    from
+    until
+    derived
+  }
+`);
+
+/**
+ * One page of a target's backup history, with the cursors of its numbered pages, and how far back
+ * the target can be restored (its restorable window; a tenant's log archive).
+ */
 export const HistoryQuery = graphql(`
   query DashboardHistory($id: ID!, $first: Int!, $after: String) {
     node(id: $id) {
@@ -221,6 +233,14 @@ export const HistoryQuery = graphql(`
         source
         tenantName
         isSystemTenant
+        restorableWindow {
+          ...DashboardTimeRange
+        }
+        logArchive {
+          status
+          checkpoint
+          delaySeconds
+        }
         latestBackup {
           jobId
           tabletCount
@@ -254,6 +274,9 @@ export const HistoryQuery = graphql(`
         source
         name
         instanceId
+        restorableWindow {
+          ...DashboardTimeRange
+        }
         dcsBackups: backups(first: $first, after: $after) {
           totalCount
           pageInfo {
@@ -281,6 +304,9 @@ export const HistoryQuery = graphql(`
         source
         name
         instanceId
+        restorableWindow {
+          ...DashboardTimeRange
+        }
         rdsBackups: backups(first: $first, after: $after) {
           totalCount
           pageInfo {

@@ -1,7 +1,7 @@
 /** Small pieces every table uses: a state's badge, a backup's status, an age with its exact time. */
 import type { ComponentChildren } from 'preact';
 import { formatAge, formatTime } from '../format';
-import type { BackupStatus, CoverageState } from '../gql/graphql';
+import type { BackupStatus, CoverageReason, CoverageState } from '../gql/graphql';
 
 const STATE_HINT: Record<CoverageState, string> = {
   OK: 'backed up within the RPO',
@@ -10,6 +10,16 @@ const STATE_HINT: Record<CoverageState, string> = {
   RUNNING: 'a backup is running',
   NEVER: 'never backed up',
   UNKNOWN: 'its source could not be read',
+};
+
+/** Why a target is not OK, in words (the coverage table and a target's view). */
+export const REASONS: Record<CoverageReason, string> = {
+  NEVER_BACKED_UP: 'never backed up',
+  LAST_BACKUP_FAILED: 'last backup failed',
+  NO_SUCCESS_WITHIN_RPO: 'no success within the RPO',
+  ARCHIVE_LAG: 'log archiving lags',
+  ARCHIVE_STOPPED: 'log archiving stopped',
+  SOURCE_UNREACHABLE: 'source unreachable',
 };
 
 /** The state in words and colour (never colour alone). */

@@ -1,19 +1,9 @@
 /** One row per tenant and instance, worst first (the API's order), with filters kept in the URL. */
 import { targetName, type CoverageItem } from '../fleet';
 import { formatBytes, formatDuration } from '../format';
-import type { CoverageReason } from '../gql/graphql';
 import { STATES, viewSearch, type View } from '../route';
 import { follow, go } from '../router';
-import { Ago, StateBadge, StatusText, TableWrap } from './bits';
-
-const REASONS: Record<CoverageReason, string> = {
-  NEVER_BACKED_UP: 'never backed up',
-  LAST_BACKUP_FAILED: 'last backup failed',
-  NO_SUCCESS_WITHIN_RPO: 'no success within the RPO',
-  ARCHIVE_LAG: 'log archiving lags',
-  ARCHIVE_STOPPED: 'log archiving stopped',
-  SOURCE_UNREACHABLE: 'source unreachable',
-};
+import { Ago, REASONS, StateBadge, StatusText, TableWrap } from './bits';
 
 export function filterCoverage(items: readonly CoverageItem[], view: View): CoverageItem[] {
   const q = view.q.trim().toLowerCase();

@@ -8,8 +8,9 @@ import { inProgress, mergeLive, progressOf, type LiveBackup, type LiveEntries, t
 import { viewSearch, type View } from '../route';
 import { follow, go } from '../router';
 import { BackupActions } from './actions';
-import { Ago, LiveStatus, StateBadge, TableWrap } from './bits';
+import { Ago, LiveStatus, REASONS, StateBadge, TableWrap } from './bits';
 import { Chart } from './chart';
+import { Recoverability } from './recoverability';
 
 interface Loaded<T> {
   loading: boolean;
@@ -126,6 +127,12 @@ export function TargetView({
             <>
               {' '}
               · <StateBadge state={coverage.state} /> last success <Ago iso={coverage.lastSuccessAt} now={now} fallback="never" />
+              {coverage.reasons.length ? (
+                <span class="target-reasons" data-reasons={coverage.reasons.join(' ')}>
+                  {' '}
+                  ({coverage.reasons.map((r) => REASONS[r] ?? r).join(', ')})
+                </span>
+              ) : null}
             </>
           ) : null}
         </p>
@@ -156,6 +163,18 @@ export function TargetView({
           <h3 id="live-title">Running now</h3>
           <HistoryTable rows={liveOnly} now={now} label="Backups running now" titleId="live-title" />
         </>
+      ) : null}
+
+      {data ? (
+        <Recoverability
+          kind={data.kind}
+          provider={data.provider}
+          system={data.system}
+          window={data.restorableWindow}
+          logArchive={data.logArchive}
+          reasons={coverage?.reasons ?? []}
+          now={now}
+        />
       ) : null}
 
       <Charts chart={chart} />

@@ -219,6 +219,8 @@ export type DashboardPageCursorFragment = { cursor: string, page: number, isCurr
 
 export type DashboardPageCursorsFragment = { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null };
 
+export type DashboardTimeRangeFragment = { from: string, until: string, derived: boolean };
+
 export type DashboardHistoryQueryVariables = Exact<{
   id: string;
   first: number;
@@ -228,14 +230,14 @@ export type DashboardHistoryQueryVariables = Exact<{
 
 export type DashboardHistoryQuery = { node:
     | { __typename: 'DcsBackup', id: string }
-    | { __typename: 'DcsInstance', provider: Provider, source: string, name: string | null, instanceId: string, id: string, dcsBackups: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, errorCode: string | null, progress: number | null }> } | null }
+    | { __typename: 'DcsInstance', provider: Provider, source: string, name: string | null, instanceId: string, id: string, restorableWindow: Array<{ from: string, until: string, derived: boolean }> | null, dcsBackups: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, errorCode: string | null, progress: number | null }> } | null }
     | { __typename: 'HuaweiProject', id: string }
     | { __typename: 'ObBackupJob', id: string }
     | { __typename: 'ObBackupTask', id: string }
     | { __typename: 'ObCluster', id: string }
-    | { __typename: 'ObTenant', provider: Provider, source: string, tenantName: string, isSystemTenant: boolean, id: string, latestBackup: { jobId: number, tabletCount: number | null, finishTabletCount: number | null } | null, jobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, comment: string | null, tenantId: number, jobId: number }> } | null }
+    | { __typename: 'ObTenant', provider: Provider, source: string, tenantName: string, isSystemTenant: boolean, id: string, restorableWindow: Array<{ from: string, until: string, derived: boolean }> | null, logArchive: { status: string, checkpoint: string | null, delaySeconds: number | null } | null, latestBackup: { jobId: number, tabletCount: number | null, finishTabletCount: number | null } | null, jobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null, comment: string | null, tenantId: number, jobId: number }> } | null }
     | { __typename: 'RdsBackup', id: string }
-    | { __typename: 'RdsInstance', provider: Provider, source: string, name: string | null, instanceId: string, id: string, rdsBackups: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null }> } | null }
+    | { __typename: 'RdsInstance', provider: Provider, source: string, name: string | null, instanceId: string, id: string, restorableWindow: Array<{ from: string, until: string, derived: boolean }> | null, rdsBackups: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, pageCursors: { first: { cursor: string, page: number, isCurrent: boolean } | null, last: { cursor: string, page: number, isCurrent: boolean } | null, around: Array<{ cursor: string, page: number, isCurrent: boolean }>, previous: { cursor: string, page: number, isCurrent: boolean } | null }, nodes: Array<{ id: string, status: BackupStatus, providerStatus: string, startedAt: string | null, finishedAt: string | null, sizeBytes: number | null, backupType: string | null }> } | null }
    | null };
 
 export type DashboardChartQueryVariables = Exact<{
@@ -355,6 +357,13 @@ export const DashboardPageCursorsFragmentDoc = new TypedDocumentString(`
   page
   isCurrent
 }`, {"fragmentName":"DashboardPageCursors"}) as unknown as TypedDocumentString<DashboardPageCursorsFragment, unknown>;
+export const DashboardTimeRangeFragmentDoc = new TypedDocumentString(`
+    fragment DashboardTimeRange on TimeRange {
+  from
+  until
+  derived
+}
+    `, {"fragmentName":"DashboardTimeRange"}) as unknown as TypedDocumentString<DashboardTimeRangeFragment, unknown>;
 export const DashboardCoverageDocument = new TypedDocumentString(`
     query DashboardCoverage($first: Int!, $after: String) {
   backupCoverage(first: $first, after: $after) {
@@ -678,6 +687,14 @@ export const DashboardHistoryDocument = new TypedDocumentString(`
       source
       tenantName
       isSystemTenant
+      restorableWindow {
+        ...DashboardTimeRange
+      }
+      logArchive {
+        status
+        checkpoint
+        delaySeconds
+      }
       latestBackup {
         jobId
         tabletCount
@@ -711,6 +728,9 @@ export const DashboardHistoryDocument = new TypedDocumentString(`
       source
       name
       instanceId
+      restorableWindow {
+        ...DashboardTimeRange
+      }
       dcsBackups: backups(first: $first, after: $after) {
         totalCount
         pageInfo {
@@ -738,6 +758,9 @@ export const DashboardHistoryDocument = new TypedDocumentString(`
       source
       name
       instanceId
+      restorableWindow {
+        ...DashboardTimeRange
+      }
       rdsBackups: backups(first: $first, after: $after) {
         totalCount
         pageInfo {
@@ -778,6 +801,11 @@ fragment DashboardPageCursors on PageCursors {
   previous {
     ...DashboardPageCursor
   }
+}
+fragment DashboardTimeRange on TimeRange {
+  from
+  until
+  derived
 }`) as unknown as TypedDocumentString<DashboardHistoryQuery, DashboardHistoryQueryVariables>;
 export const DashboardChartDocument = new TypedDocumentString(`
     query DashboardChart($id: ID!, $first: Int!) {
