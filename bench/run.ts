@@ -380,12 +380,13 @@ Gateway RSS (compiled, cache on): ${mb(rssAtStart)} idle after start; ${mb(rssId
 
 - **Calls and rounds: at the limit.** Every canonical operation makes the fewest calls in the fewest
   rounds (asserted deterministically by test/fleet/canonical.test.ts; confirmed above by arrival times).
-- **Latency: at L = 100 within target for the one-round look-ups and coverage, not at L = 20.** What is
-  left above the critical path is CPU, about 0.5–1 ms per upstream call for the gateway and the
-  simulator together on the same 2 cores (signing, HTTP, JSON, validation, mapping): nothing for a
-  2-call look-up, 40–60 ms for the 40–50-call dashboard queries. The profile below shows no single
+- **Latency: at L = 100 within target for the one-round look-ups, near it elsewhere, not at L = 20.**
+  What is left above the critical path is CPU, about 0.5–1 ms per upstream call for the gateway and
+  the simulator together on the same 2 cores (signing, HTTP, JSON, validation, mapping): nothing for
+  a 2-call look-up, 40–70 ms for the 40–80-call dashboard queries (coverage makes 77 since it also
+  reads each tenant's log archive and each RDS instance's restore window, issue 13). The profile below shows no single
   hot spot left (garbage collection, HTTP writes, crypto, JSON, zod each a few per cent).
-- **Throughput: 6–25 % of the ceiling, not 50 %.** The ceiling answers from memory without executing;
+- **Throughput: a few to about 25 % of the ceiling, not 50 %.** The ceiling answers from memory without executing;
   the gateway, even from its cache, executes the operation (resolvers, loaders, pagination, models
   for every item: a dashboard query resolves thousands of fields). Done so far: decoded pages and
   mapped rows are kept with the cached page, cursors and page cursors are computed only when read,
