@@ -66,6 +66,20 @@ export interface HistoryPage {
 
 type Node = DashboardHistoryQuery['node'];
 
+/** What a DCS or RDS instance's page shows above its backups. */
+function instanceBase(node: Extract<NonNullable<Node>, { __typename: 'DcsInstance' | 'RdsInstance' }>): Omit<HistoryPage, 'connection' | 'errors'> {
+  return {
+    kind: node.__typename,
+    id: node.id,
+    name: node.name ?? node.instanceId,
+    provider: node.provider,
+    source: node.source,
+    system: false,
+    restorableWindow: node.restorableWindow ?? null,
+    logArchive: null,
+  };
+}
+
 function normalize(node: Node, errors: ApiError[]): HistoryPage | null {
   if (!node) return null;
   let base: Omit<HistoryPage, 'connection' | 'errors'>;
@@ -95,32 +109,14 @@ function normalize(node: Node, errors: ApiError[]): HistoryPage | null {
       };
       break;
     case 'DcsInstance':
-      base = {
-        kind: node.__typename,
-        id: node.id,
-        name: node.name ?? node.instanceId,
-        provider: node.provider,
-        source: node.source,
-        system: false,
-        restorableWindow: node.restorableWindow ?? null,
-        logArchive: null,
-      };
+      base = instanceBase(node);
       raw = node.dcsBackups && {
         ...node.dcsBackups,
         nodes: node.dcsBackups.nodes.map(({ backupType, errorCode, ...n }) => ({ ...n, key: n.id, type: backupType, detail: errorCode })),
       };
       break;
     case 'RdsInstance':
-      base = {
-        kind: node.__typename,
-        id: node.id,
-        name: node.name ?? node.instanceId,
-        provider: node.provider,
-        source: node.source,
-        system: false,
-        restorableWindow: node.restorableWindow ?? null,
-        logArchive: null,
-      };
+      base = instanceBase(node);
       raw = node.rdsBackups && {
         ...node.rdsBackups,
         nodes: node.rdsBackups.nodes.map(({ backupType, ...n }) => ({ ...n, key: n.id, type: backupType, detail: null, progress: null })),
