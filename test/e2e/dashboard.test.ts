@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_DIR, useDashboard } from '../../src/graphql/dashboard.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { obArchiveAt, rdsRestoreWindowsAt } from '../../src/simulators/recoverability.js';
-import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
+import { FIXED_NOW, ok, startStack, type Stack, type StackOptions } from '../support/stack.js';
+import { canBackUp, coverageTargets, type CoverageTarget } from '../support/targets.js';
 
 const CHROMIUM = process.env.BACKUPQL_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -77,6 +78,19 @@ async function sandboxed(browser: Browser, outside: string[], options: { bypassC
 }
 
 /** A page that records its console errors and uncaught exceptions. */
+/** A stack served on loopback HTTP and Chromium in a sandboxed context: what each browser block starts with. */
+async function startBrowserStack(
+  outside: string[],
+  options: StackOptions = {},
+): Promise<{ stack: Stack; base: string; browser: Browser; context: BrowserContext }> {
+  if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const stack = await startStack(options);
+  const base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+  const browser = await launchChromium();
+  return { stack, base, browser, context: await sandboxed(browser, outside) };
+}
+
 async function newPage(context: BrowserContext, width = 1280, height = 900): Promise<{ page: Page; errors: string[] }> {
   const page = await context.newPage();
   await page.setViewportSize({ width, height });
@@ -137,12 +151,7 @@ describe('the dashboard in a browser', { timeout: 120_000 }, () => {
   const outside: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
-    await mkdir(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
-    base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
-    browser = await launchChromium();
-    context = await sandboxed(browser, outside);
+    ({ stack, base, browser, context } = await startBrowserStack(outside));
   }, 60_000);
 
   afterAll(async () => {
@@ -489,14 +498,9 @@ describe('the dashboard with client authentication (auth.apiKeys)', { timeout: 1
   };
 
   beforeAll(async () => {
-    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
-    await mkdir(SCREENSHOTS, { recursive: true });
-    stack = await startStack({
+    ({ stack, base, browser, context } = await startBrowserStack(outside, {
       configure: (c) => ({ ...c, auth: { apiKeys: [{ name: 'ops', sha256: createHash('sha256').update(KEY).digest('hex'), role: 'read' }] } }),
-    });
-    base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
-    browser = await launchChromium();
-    context = await sandboxed(browser, outside);
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -652,47 +656,13 @@ describe('the dashboard with actions and live progress (actions.enabled, backupP
   let context: BrowserContext;
   const outside: string[] = [];
 
-  interface Target {
-    id: string;
-    state: string;
-    busy: boolean;
-    running: boolean;
-    __typename: string;
-    status: string | null;
-    specCode: string | null;
-  }
   /** Every target with its coverage state and whether a backup of it is under way now. */
-  const targets = async (s: Stack): Promise<Target[]> => {
-    const data = ok(
-      await s.query<{
-        backupCoverage: {
-          nodes: {
-            state: string;
-            lastBackup: { status: string } | null;
-            target: { __typename: string; id: string; status?: string | null; specCode?: string | null };
-          }[];
-        };
-      }>(
-        `{ backupCoverage(first: 100) { nodes { state lastBackup { ... on Backup { status } } target { __typename ... on ObTenant { id } ... on DcsInstance { id status specCode } ... on RdsInstance { id status } } } } }`,
-      ),
-    );
-    return data.backupCoverage.nodes.map((n) => ({
-      id: n.target.id,
-      __typename: n.target.__typename,
-      state: n.state,
-      status: n.target.status ?? null,
-      specCode: n.target.specCode ?? null,
-      busy: n.lastBackup !== null && ['PENDING', 'RUNNING', 'CANCELING'].includes(n.lastBackup.status),
-      running: n.lastBackup?.status === 'RUNNING',
-    }));
-  };
+  const targets = (s: Stack): Promise<CoverageTarget[]> => coverageTargets((q) => s.query(q));
   /** An idle target of a kind (a DCS one that can be backed up: running, not single-node), not one used before. */
   const used = new Set<string>();
   const idle = async (type: 'ObTenant' | 'DcsInstance' | 'RdsInstance', s: Stack = stack): Promise<string> => {
     for (const t of await targets(s)) {
-      if (t.__typename !== type || t.state === 'UNKNOWN' || t.state === 'NEVER' || t.busy || used.has(t.id)) continue;
-      if (type === 'DcsInstance' && (t.status !== 'RUNNING' || /single/.test(t.specCode ?? ''))) continue;
-      if (type === 'RdsInstance' && t.status !== 'ACTIVE') continue;
+      if (t.typename !== type || t.state === 'NEVER' || !canBackUp(t) || used.has(t.id)) continue;
       // A tenant whose agent keeps a job history (obshell 4.3.2.0 and later).
       if (type === 'ObTenant') {
         const jobs = ok(await s.query<{ node: { backupJobs: { totalCount: number } | null } }>(TENANT_JOBS, { id: t.id })).node.backupJobs;
@@ -734,16 +704,11 @@ describe('the dashboard with actions and live progress (actions.enabled, backupP
     page.waitForResponse((r) => (r.request().postData() ?? '').includes('DashboardViewer') && r.status() === 200, { timeout: 30_000 });
 
   beforeAll(async () => {
-    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
-    await mkdir(SCREENSHOTS, { recursive: true });
-    stack = await startStack({
+    ({ stack, base, browser, context } = await startBrowserStack(outside, {
       clock,
       backupDurationMs: BACKUP_MS,
       configure: (c) => ({ ...c, actions: { enabled: true }, live: { fastIntervalSeconds: 0.05, slowIntervalSeconds: 3600 } }),
-    });
-    base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
-    browser = await launchChromium();
-    context = await sandboxed(browser, outside);
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -912,7 +877,7 @@ describe('the dashboard with actions and live progress (actions.enabled, backupP
   it('axe-core finds no serious or critical violation on a target view with its actions (and the confirm step), and it fits 375 px', async () => {
     // A tenant with a backup running (its progress bar, a cancel button), else an idle one.
     const all = await targets(stack);
-    const tenant = all.find((t) => t.__typename === 'ObTenant' && t.running)?.id ?? (await idle('ObTenant'));
+    const tenant = all.find((t) => t.typename === 'ObTenant' && t.lastStatus === 'RUNNING')?.id ?? (await idle('ObTenant'));
     const serious = (v: { impact: string | null }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
     const axeContext = await sandboxed(browser, outside, { bypassCSP: true });
     try {
@@ -1069,12 +1034,7 @@ describe("the dashboard: a target's restorable window (timeline, log archive)", 
   const times = (locator: ReturnType<Page['locator']>) => locator.locator('time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
 
   beforeAll(async () => {
-    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`${DASHBOARD_DIR} has no index.html: run \`npm run build:web\` first`);
-    await mkdir(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
-    base = (await stack.gateway.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
-    browser = await launchChromium();
-    context = await sandboxed(browser, outside);
+    ({ stack, base, browser, context } = await startBrowserStack(outside));
   }, 60_000);
 
   afterAll(async () => {

@@ -10,6 +10,8 @@ export interface CoverageTarget {
   specCode: string | null;
   /** A backup of it is pending, running or being cancelled. */
   busy: boolean;
+  /** Its newest backup's status, if it has one. */
+  lastStatus: string | null;
 }
 
 const QUERY = `{ backupCoverage(first: 100) { nodes { state lastBackup { ... on Backup { status } } target { __typename
@@ -37,6 +39,7 @@ export async function coverageTargets(query: (q: string) => Promise<ExecutionRes
     status: n.target.status ?? null,
     specCode: n.target.specCode ?? null,
     busy: n.lastBackup !== null && ['PENDING', 'RUNNING', 'CANCELING'].includes(n.lastBackup.status),
+    lastStatus: n.lastBackup?.status ?? null,
   }));
 }
 
