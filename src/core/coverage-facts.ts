@@ -35,9 +35,23 @@ export const LOOK_BACK_MS = 7 * 24 * 3_600_000;
  * `readAll(from, to)`: every backup whose start time lies in [from, to] (ms, null: open).
  * `since`: the start of the RPO window. The window is read first; a target with no success or
  * nothing finished in it is read a week further back, and only then the rest of its history.
+ * `known`: what an earlier read knew of the backups that started before `since` (an incremental
+ * refresh): those stand in for the older reads, so one call is enough.
  */
-export async function factsFromWindows(readAll: (from: number | null, to: number | null) => Promise<BackupCommon[]>, since: number): Promise<CoverageFacts> {
-  const seen = await readAll(since, null);
+export async function factsFromWindows(
+  readAll: (from: number | null, to: number | null) => Promise<BackupCommon[]>,
+  since: number,
+  known?: CoverageFacts | null,
+): Promise<CoverageFacts> {
+  const recent = await readAll(since, null);
+  const seen = [...recent];
+  if (known) {
+    // The older backups as the earlier read knew them (a backup that started since is read again).
+    const before = (b: BackupCommon | null): b is BackupCommon => b !== null && (b.startedAt?.getTime() ?? -Infinity) < since;
+    for (const b of [known.lastBackup, known.lastSuccess, known.newestFinished]) if (before(b) && !seen.some((s) => s.id === b.id)) seen.push(b);
+    const facts = factsOf(seen);
+    return { ...facts, hasAny: facts.hasAny || known.hasAny, recent: { from: since, items: recent } };
+  }
   let facts = factsOf(seen);
   for (const [from, to] of [
     [since - LOOK_BACK_MS, since - 1],
@@ -47,5 +61,5 @@ export async function factsFromWindows(readAll: (from: number | null, to: number
     seen.push(...(await readAll(from, to)));
     facts = factsOf(seen);
   }
-  return facts;
+  return { ...facts, recent: { from: since, items: recent } };
 }

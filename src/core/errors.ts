@@ -83,6 +83,19 @@ export class UpstreamError extends Error {
   }
 }
 
+/** The `extensions` of an upstream failure (its GraphQL error): what an operator needs, never a secret. */
+export function upstreamExtensions(error: UpstreamError): Record<string, unknown> {
+  const extensions: Record<string, unknown> = { code: error.code, source: error.source, provider: error.provider };
+  if (error.httpStatus !== undefined) extensions.httpStatus = error.httpStatus;
+  if (error.upstreamCode !== undefined) extensions.upstreamCode = error.upstreamCode;
+  if (error.upstreamMessage !== undefined) extensions.upstreamMessage = error.upstreamMessage;
+  if (error.attempts !== undefined && error.attempts > 1) extensions.attempts = error.attempts;
+  if (error.requestId !== undefined) extensions.requestId = error.requestId;
+  if (error.traceId !== undefined) extensions.traceId = error.traceId;
+  if (error.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = error.retryAfterSeconds;
+  return extensions;
+}
+
 function describe(init: UpstreamErrorInit): string {
   const who = `${init.provider} source "${init.source}"`;
   const what = [init.upstreamCode, init.upstreamMessage ?? init.detail].filter(Boolean).join(' ');

@@ -35,6 +35,8 @@ export interface SourceConfigBase {
   retry: RetrySettings;
   circuitBreaker: BreakerSettings;
   rateLimit: RateSettings;
+  /** The snapshot's refresh budget: calls a minute, and at once (default a minute's worth). */
+  refreshBudget: { callsPerMinute: number; burst?: number | undefined };
   /** Recovery point objective for the coverage view, hours. */
   rpoHours: number;
   /** How far behind now archiving or a reported restorable window may end, minutes (contract §7). */
@@ -119,6 +121,11 @@ export interface CoverageFacts {
   archive?: { stopped: boolean; checkpoint: Date | null } | null;
   /** The end of the restorable window the upstream reports (RDS); a window derived here is not given. */
   restorableUntil?: Date | null;
+  /**
+   * Every backup that started at or after `from` (epoch ms), when the facts were read from such a
+   * whole time-range read (DCS, RDS): the snapshot keeps them without reading them again.
+   */
+  recent?: { from: number; items: BackupCommon[] };
 }
 
 /** One configured source, seen by one operation: its calls are charged to that operation. */
@@ -132,8 +139,13 @@ export interface SourceSession {
   targets(kinds: KindFilter, picked?: readonly NodeRef[]): TargetGroup[];
   /** How to read a target's backups of these statuses. */
   backups(target: Target, statuses: readonly BackupStatus[] | null): Promise<BackupReader>;
-  /** The coverage facts of a target; `since` is the start of its RPO window (epoch ms). */
-  coverage(target: Target, since: number): Promise<CoverageFacts>;
+  /**
+   * The coverage facts of a target; `since` is the start of the window read first (epoch ms: its
+   * RPO window). `known`: the facts of an earlier read that are still true of the backups that
+   * started before `since` (the snapshot's incremental refresh); with them, nothing before `since`
+   * is read again.
+   */
+  coverage(target: Target, since: number, known?: CoverageFacts | null): Promise<CoverageFacts>;
   /** An object by its decoded ID; null when it no longer exists. Batched per operation. */
   node(ref: NodeRef): Promise<NodeLike | null>;
   /**

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { DEFAULT_BREAKER, DEFAULT_RATE, DEFAULT_RETRY } from './upstream.js';
 
+/** The snapshot's default refresh budget per source (see `refreshBudget`). */
+export const DEFAULT_REFRESH_BUDGET = { callsPerMinute: 1_200 };
+
 export const sourceName = z
   .string()
   .regex(/^[a-z0-9-]+$/, 'must be lower-case letters, digits and dashes ([a-z0-9-]+)')
@@ -95,6 +98,29 @@ export const sourceCommon = {
     .strict()
     .default(DEFAULT_RATE)
     .describe('Calls a second to this source on average, and at once (a token bucket per source).'),
+  /** What the snapshot may spend on this source in the background (and on `fresh: true` reads). */
+  refreshBudget: z
+    .object({
+      callsPerMinute: z
+        .number()
+        .positive()
+        .max(1_000_000)
+        .default(DEFAULT_REFRESH_BUDGET.callsPerMinute)
+        .describe('Upstream calls a minute the snapshot may make to this source (refreshes and `fresh: true` reads together).'),
+      burst: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .optional()
+        .meta({ examples: [600] })
+        .describe('Calls it may spend at once (default: a minute’s worth).'),
+    })
+    .strict()
+    .default(DEFAULT_REFRESH_BUDGET)
+    .describe(
+      "The snapshot's refresh budget for this source: 1,200 calls a minute by default (20 a second, a fifth of `rateLimit`'s default, so that queries keep the rest); it decides how fresh each target can be.",
+    ),
   /** Recovery point objective for `backupCoverage`: a target without a success this recent is not OK. */
   rpoHours: z
     .number()

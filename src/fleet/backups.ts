@@ -13,7 +13,7 @@ import { checkTimeRange, type MsRange } from '../core/time-range.js';
 import type { ConnectionArgs } from '../pagination/args.js';
 import { listKey } from '../pagination/cursor.js';
 import { rethrowIfFatal, selectSources, type Operation, type Report, type SourceFilter } from './fleet.js';
-import { encodeCursor, pageOfStreams, parseKeysetArgs, type CursorCodec, type KeysetConnection } from './keyset.js';
+import { encodeCursor, pageOfStreams, parseKeysetArgs, type CursorCodec, type KeysetConnection, type KeysetRequest } from './keyset.js';
 import { BACKUP_ORDER, streamOf, type BackupStream, type SortKey } from './streams.js';
 
 const MINUTE = 60_000;
@@ -29,6 +29,8 @@ export interface BackupTaskFilter extends SourceFilter {
 export interface BackupTaskConnection extends KeysetConnection<BackupCommon> {
   /** The window read: `since` as given or the default; `until` null when open (up to now). */
   window: { since: Date | null; until: Date | null };
+  /** From the snapshot: when its oldest target was read (null: not all read yet). Absent: read by this operation. */
+  asOf?: Date | null;
 }
 
 /** A backup cursor: the edge's start time and ID, and the window's start the list was first read with. */
@@ -41,23 +43,45 @@ const BACKUP_CURSOR: CursorCodec<SortKey, { since: number }> = {
   },
 };
 
+/** What a `backupTasks` request asks for, checked and decoded before anything is read. */
+export interface BackupTasksRequest {
+  filter: BackupTaskFilter;
+  statuses: BackupStatus[] | null;
+  list: string;
+  request: KeysetRequest<SortKey, { since: number }>;
+  /** The window's start (ms): the filter's, the first page's, or the default. */
+  since: number;
+  window: MsRange;
+}
+
+export function backupTasksRequest(op: Operation, args: ConnectionArgs, filter: BackupTaskFilter | null | undefined): BackupTasksRequest {
+  const f = filter ?? {};
+  checkTimeRange(f.since, f.until, 'filter');
+  const statuses = f.statuses && f.statuses.length > 0 ? [...new Set(f.statuses)] : null;
+  const list = listKey(['backupTasks', { ...f, statuses, since: f.since ?? null, until: f.until ?? null }]);
+  const request = parseKeysetArgs(args, list, BACKUP_CURSOR);
+  // Without `since`: the last `defaultWindowDays`, to the minute; later pages keep the first page's window.
+  const since = f.since?.getTime() ?? request.context?.since ?? Math.floor((op.now - op.fleet.settings.defaultWindowDays * DAY) / MINUTE) * MINUTE;
+  return { filter: f, statuses, list, request, since, window: { from: since, to: f.until?.getTime() ?? null } };
+}
+
+/** One page of the merge of `streams`, with its cursors and window. */
+export async function backupTasksPage(req: BackupTasksRequest, streams: readonly BackupStream[]): Promise<BackupTaskConnection> {
+  const page = await pageOfStreams(streams, BACKUP_ORDER, req.request, (item) =>
+    encodeCursor(req.list, BACKUP_CURSOR.write(BACKUP_ORDER.key(item), { since: req.since })),
+  );
+  return { ...page, window: { since: new Date(req.since), until: req.filter.until ?? null } };
+}
+
 export async function backupTasks(
   op: Operation,
   args: ConnectionArgs,
   filter: BackupTaskFilter | null | undefined,
   report: Report,
 ): Promise<BackupTaskConnection> {
-  const f = filter ?? {};
-  checkTimeRange(f.since, f.until, 'filter');
-  const statuses = f.statuses && f.statuses.length > 0 ? [...new Set(f.statuses)] : null;
-  const list = listKey(['backupTasks', { ...f, statuses, since: f.since ?? null, until: f.until ?? null }]);
-  const request = parseKeysetArgs(args, list, BACKUP_CURSOR);
+  const req = backupTasksRequest(op, args, filter);
+  const f = req.filter;
   const picked = pickedTargets(op, f.instanceIds);
-
-  // Without `since`: the last `defaultWindowDays`, to the minute; later pages keep the first page's window.
-  const since = f.since?.getTime() ?? request.context?.since ?? Math.floor((op.now - op.fleet.settings.defaultWindowDays * DAY) / MINUTE) * MINUTE;
-  const window: MsRange = { from: since, to: f.until?.getTime() ?? null };
-
   const selected = selectSources(op, f).filter(({ session }) => !picked || picked.has(session.source));
   const groups = selected.flatMap(({ session, kinds }) => session.targets(kinds, picked?.get(session.source)).map((group) => ({ session, group })));
   const listed = await Promise.all(
@@ -75,9 +99,10 @@ export async function backupTasks(
   const targets = listed.flat();
   op.budget.reserve(targets.length, `the backups of ${targets.length} targets`);
 
-  const streams = targets.map(({ session, target }) => guarded(() => session.backups(target, statuses).then((reader) => streamOf(reader, window)), report));
-  const page = await pageOfStreams(streams, BACKUP_ORDER, request, (item) => encodeCursor(list, BACKUP_CURSOR.write(BACKUP_ORDER.key(item), { since })));
-  return { ...page, window: { since: new Date(since), until: f.until ?? null } };
+  const streams = targets.map(({ session, target }) =>
+    guarded(() => session.backups(target, req.statuses).then((reader) => streamOf(reader, req.window)), report),
+  );
+  return backupTasksPage(req, streams);
 }
 
 /** The targets an `instanceIds` filter names, by source; undefined without the filter. */

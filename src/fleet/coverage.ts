@@ -10,13 +10,14 @@ import type { CoverageFacts, SourceSession, Target } from '../core/provider.js';
 import type { ConnectionArgs } from '../pagination/args.js';
 import { listKey } from '../pagination/cursor.js';
 import { rethrowIfFatal, selectSources, type Operation, type Report, type SourceFilter } from './fleet.js';
-import { encodeCursor, pageOfStreams, parseKeysetArgs, type CursorCodec, type KeysetConnection } from './keyset.js';
+import { encodeCursor, pageOfStreams, parseKeysetArgs, type CursorCodec, type KeysetConnection, type KeysetRequest } from './keyset.js';
 import { MemoryStream, type Order } from './streams.js';
 
 const HOUR = 3_600_000;
 
 export type CoverageState = 'OK' | 'STALE' | 'FAILING' | 'RUNNING' | 'NEVER' | 'UNKNOWN';
-export type CoverageReason = 'NEVER_BACKED_UP' | 'LAST_BACKUP_FAILED' | 'NO_SUCCESS_WITHIN_RPO' | 'ARCHIVE_LAG' | 'ARCHIVE_STOPPED' | 'SOURCE_UNREACHABLE';
+export type CoverageReason =
+  'NEVER_BACKED_UP' | 'LAST_BACKUP_FAILED' | 'NO_SUCCESS_WITHIN_RPO' | 'ARCHIVE_LAG' | 'ARCHIVE_STOPPED' | 'SOURCE_UNREACHABLE' | 'NOT_YET_READ';
 
 /** Worst first. */
 const RANK: Record<CoverageState, number> = { NEVER: 0, FAILING: 1, STALE: 2, UNKNOWN: 3, RUNNING: 4, OK: 5 };
@@ -38,6 +39,10 @@ export interface CoverageItem {
   limitation: string | null;
   /** Where the archive checkpoint (OceanBase) or the reported restorable window (RDS) ends; null when not reported. */
   restorableUntil: Date | null;
+  /** From the snapshot: when the target was read upstream (null: not yet). Absent: read by this operation. */
+  asOf?: Date | null;
+  /** From the snapshot: its last refresh, or its source's listing, failed (what it says is the last known). */
+  stale?: boolean;
 }
 
 export interface CoverageSummary {
@@ -58,14 +63,14 @@ export interface CoverageConnection extends KeysetConnection<CoverageItem> {
   summary: CoverageSummary;
 }
 
-interface CoverageKey {
+export interface CoverageKey {
   rank: number;
   /** `lastSuccessAt` (ms): the older the success, the worse; none at all is worst. */
   at: number | null;
   id: string;
 }
 
-const COVERAGE_ORDER: Order<CoverageItem, CoverageKey> = {
+export const COVERAGE_ORDER: Order<CoverageItem, CoverageKey> = {
   key: (item) => ({ rank: RANK[item.state], at: item.lastSuccessAt?.getTime() ?? null, id: item.targetId }),
   compare(a, b) {
     if (a.rank !== b.rank) return a.rank - b.rank;
@@ -133,6 +138,33 @@ export function checkRpo(rpoHours: number | null | undefined): number | null {
   return rpoHours;
 }
 
+/** What a coverage request asks for, checked and decoded before anything is read. */
+export interface CoverageRequest {
+  filter: CoverageFilter;
+  rpoOverride: number | null;
+  states: ReadonlySet<CoverageState> | null;
+  list: string;
+  request: KeysetRequest<CoverageKey, null>;
+}
+
+export function coverageRequest(args: ConnectionArgs, filter: CoverageFilter | null | undefined, rpoHoursArg: number | null | undefined): CoverageRequest {
+  const f = filter ?? {};
+  const rpoOverride = checkRpo(rpoHoursArg);
+  const states = f.states && f.states.length > 0 ? new Set(f.states) : null;
+  const list = listKey(['backupCoverage', { ...f, states: states ? [...states].sort() : null }, rpoOverride]);
+  return { filter: f, rpoOverride, states, list, request: parseKeysetArgs(args, list, COVERAGE_CURSOR) };
+}
+
+/** One page of coverage items (`kept`: filtered by state; `keys`: their keys when `kept` is already in order). */
+export async function coveragePage(req: CoverageRequest, kept: readonly CoverageItem[], keys?: readonly CoverageKey[]): Promise<CoverageConnection> {
+  const summary: CoverageSummary = { total: kept.length, ok: 0, stale: 0, failing: 0, running: 0, never: 0, unknown: 0 };
+  for (const item of kept) summary[item.state.toLowerCase() as Lowercase<CoverageState>]++;
+  const page = await pageOfStreams([new MemoryStream(kept, COVERAGE_ORDER, keys)], COVERAGE_ORDER, req.request, (item) =>
+    encodeCursor(req.list, COVERAGE_CURSOR.write(COVERAGE_ORDER.key(item), null)),
+  );
+  return { ...page, summary };
+}
+
 export async function backupCoverage(
   op: Operation,
   args: ConnectionArgs,
@@ -140,21 +172,12 @@ export async function backupCoverage(
   rpoHoursArg: number | null | undefined,
   report: Report,
 ): Promise<CoverageConnection> {
-  const f = filter ?? {};
-  const rpoOverride = checkRpo(rpoHoursArg);
-  const states = f.states && f.states.length > 0 ? new Set(f.states) : null;
-  const list = listKey(['backupCoverage', { ...f, states: states ? [...states].sort() : null }, rpoOverride]);
-  const request = parseKeysetArgs(args, list, COVERAGE_CURSOR);
-
-  const items = await coverageItems(op, f, rpoOverride, report);
-  const kept = items.filter((item) => !states || states.has(item.state));
-  const summary: CoverageSummary = { total: kept.length, ok: 0, stale: 0, failing: 0, running: 0, never: 0, unknown: 0 };
-  for (const item of kept) summary[item.state.toLowerCase() as Lowercase<CoverageState>]++;
-
-  const page = await pageOfStreams([new MemoryStream(kept, COVERAGE_ORDER)], COVERAGE_ORDER, request, (item) =>
-    encodeCursor(list, COVERAGE_CURSOR.write(COVERAGE_ORDER.key(item), null)),
+  const req = coverageRequest(args, filter, rpoHoursArg);
+  const items = await coverageItems(op, req.filter, req.rpoOverride, report);
+  return coveragePage(
+    req,
+    items.filter((item) => !req.states || req.states.has(item.state)),
   );
-  return { ...page, summary };
 }
 
 /** Every selected target's coverage item (unordered, unfiltered by state): the list, and what the live pollers compare. */
@@ -203,16 +226,16 @@ async function assessTarget(op: Operation, session: SourceSession, target: Targe
   }
 }
 
-function base(target: Target, rpoHours: number) {
+export function base(target: Target, rpoHours: number) {
   if (!target.model) throw new Error(`coverage of ${target.id} without its object`);
   return { kind: 'BackupCoverage' as const, source: target.source, provider: target.kind, targetId: target.id, target: target.model, rpoHours };
 }
 
-function unknownItem(target: Target, rpoHours: number): CoverageItem {
+export function unknownItem(target: Target, rpoHours: number, reason: CoverageReason = 'SOURCE_UNREACHABLE'): CoverageItem {
   return {
     ...base(target, rpoHours),
     state: 'UNKNOWN',
-    reasons: ['SOURCE_UNREACHABLE'],
+    reasons: [reason],
     lastBackup: null,
     lastSuccessfulBackup: null,
     lastSuccessAt: null,

@@ -149,18 +149,23 @@ export interface SourceFilter {
  * The sources a filter selects, in configuration order, each with the kinds wanted of it; a
  * source none of whose kinds is wanted is left out. Unknown source names are refused.
  */
-export function selectSources(op: Operation, filter: SourceFilter | null | undefined): { session: SourceSession; kinds: KindFilter }[] {
+export function selectRuntimes(op: Operation, filter: SourceFilter | null | undefined): { runtime: SourceRuntime; kinds: KindFilter }[] {
   for (const name of filter?.sources ?? []) {
     if (!op.source(name)) throw new BadInputError(`\`filter.sources\` names no configured source: "${name}".`, 'filter');
   }
   const names = filter?.sources ? new Set(filter.sources) : null;
   const providers = filter?.providers && filter.providers.length > 0 ? filter.providers : null;
-  const selected: { session: SourceSession; kinds: KindFilter }[] = [];
+  const selected: { runtime: SourceRuntime; kinds: KindFilter }[] = [];
   for (const runtime of op.sources()) {
     if (names && !names.has(runtime.name)) continue;
     const kinds = providers ? runtime.kinds.filter((k) => providers.includes(k)) : null;
     if (kinds && kinds.length === 0) continue;
-    selected.push({ session: op.session(runtime.name)!, kinds });
+    selected.push({ runtime, kinds });
   }
   return selected;
+}
+
+/** `selectRuntimes`, with each source's session of the operation. */
+export function selectSources(op: Operation, filter: SourceFilter | null | undefined): { session: SourceSession; kinds: KindFilter }[] {
+  return selectRuntimes(op, filter).map(({ runtime, kinds }) => ({ session: op.session(runtime.name)!, kinds }));
 }

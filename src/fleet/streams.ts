@@ -73,7 +73,14 @@ export class MemoryStream<T, K> implements KeyedStream<T, K> {
   constructor(
     items: readonly T[],
     private readonly order: Order<T, K>,
+    /** The items' keys, when `items` are already in `order` (not sorted again). */
+    sortedKeys?: readonly K[],
   ) {
+    if (sortedKeys) {
+      this.items = items as T[];
+      this.keys = sortedKeys as K[];
+      return;
+    }
     const keyed = items.map((item) => ({ item, key: order.key(item) })).sort((a, b) => order.compare(a.key, b.key));
     this.items = keyed.map((k) => k.item);
     this.keys = keyed.map((k) => k.key);

@@ -4,22 +4,9 @@
  */
 import { GraphQLError, type GraphQLErrorExtensions, type GraphQLResolveInfo } from 'graphql';
 import { handleStreamOrSingleExecutionResult, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
-import { BadInputError, BudgetExceededError, CodedError, UpstreamError } from '../core/errors.js';
+import { BadInputError, BudgetExceededError, CodedError, UpstreamError, upstreamExtensions } from '../core/errors.js';
 import { log } from '../lib/log.js';
 import type { GraphQLContext } from './context.js';
-
-/** The `extensions` of an upstream failure: what an operator needs, never a secret. */
-export function upstreamExtensions(error: UpstreamError): GraphQLErrorExtensions {
-  const extensions: Record<string, unknown> = { code: error.code, source: error.source, provider: error.provider };
-  if (error.httpStatus !== undefined) extensions.httpStatus = error.httpStatus;
-  if (error.upstreamCode !== undefined) extensions.upstreamCode = error.upstreamCode;
-  if (error.upstreamMessage !== undefined) extensions.upstreamMessage = error.upstreamMessage;
-  if (error.attempts !== undefined && error.attempts > 1) extensions.attempts = error.attempts;
-  if (error.requestId !== undefined) extensions.requestId = error.requestId;
-  if (error.traceId !== undefined) extensions.traceId = error.traceId;
-  if (error.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = error.retryAfterSeconds;
-  return extensions;
-}
 
 /** The GraphQL error a domain error becomes, or `undefined` for errors that must stay masked. */
 export function known(error: unknown): { message: string; extensions: GraphQLErrorExtensions } | undefined {

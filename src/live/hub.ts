@@ -22,6 +22,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { CodedError } from '../core/errors.js';
+import { RedisLease } from '../core/lease.js';
 import { inProgress, type BackupCommon } from '../core/models.js';
 import { coverageItems, type CoverageItem } from '../fleet/coverage.js';
 import type { Fleet, Operation } from '../fleet/fleet.js';
@@ -278,9 +279,6 @@ interface LocalSubscriber {
 /** Compares `modelToJson` of each backup or target with the last poll's. */
 type Baseline = Map<string, string>;
 
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-
 class SourcePoller {
   polls = 0;
   private refs = 0;
@@ -339,16 +337,17 @@ class SourcePoller {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.current?.catch(() => undefined);
-    if (this.leader && this.redis) {
-      await this.redis.command.eval(RELEASE, 1, this.leaseKey, this.hub.replicaId).catch(() => undefined);
-    }
+    if (this.leader) await this.lease?.release();
     this.leader = false;
     // A later leader (or this one again) reads what was last seen from Redis; without Redis it is kept here.
     if (this.redis) this.baseline = null;
   }
 
-  private get leaseKey(): string {
-    return `${this.redis!.prefix}live:lease:${this.source}`;
+  private lazyLease: RedisLease | undefined;
+
+  private get lease(): RedisLease | undefined {
+    if (!this.redis) return undefined;
+    return (this.lazyLease ??= new RedisLease(this.redis.command, `${this.redis.prefix}live:lease:${this.source}`, this.hub.replicaId, this.settings.leaseMs));
   }
 
   private get stateKey(): string {
@@ -391,16 +390,9 @@ class SourcePoller {
 
   /** Takes the lease, or renews it when this replica holds it. */
   private async claim(): Promise<boolean> {
-    const redis = this.redis!.command;
-    const ms = Math.ceil(this.settings.leaseMs);
-    try {
-      if (this.leader && (await redis.eval(RENEW, 1, this.leaseKey, this.hub.replicaId, ms)) === 1) return true;
-      const taken = await redis.set(this.leaseKey, this.hub.replicaId, 'PX', ms, 'NX');
-      if (taken === 'OK') this.baseline = null; // newly leader: what the last leader saw is read from Redis
-      return taken === 'OK';
-    } catch {
-      return false;
-    }
+    const got = await this.lease!.claim();
+    if (got === 'taken') this.baseline = null; // newly leader: what the last leader saw is read from Redis
+    return got !== false;
   }
 
   private async poll(): Promise<void> {

@@ -305,12 +305,12 @@ export class HuaweiSession implements SourceSession {
    * DCS: the facts from its backup windows. RDS: the same, and where its reported restorable window
    * ends (one more call, beside the backups' reads).
    */
-  async coverage(target: Target, since: number): Promise<CoverageFacts> {
+  async coverage(target: Target, since: number, known?: CoverageFacts | null): Promise<CoverageFacts> {
     const read = this.readerOf(target);
-    if (target.kind !== 'RDS') return factsFromWindows((from, to) => read({ from, to }), since);
+    if (target.kind !== 'RDS') return factsFromWindows((from, to) => read({ from, to }), since, known);
     const windows = this.rdsRestorableWindow(String(target.keys['instanceId']));
     windows.catch(() => undefined);
-    const facts = await factsFromWindows((from, to) => read({ from, to }), since);
+    const facts = await factsFromWindows((from, to) => read({ from, to }), since, known);
     const spans = await windows;
     const until = spans.reduce<Date | null>((end, w) => (end === null || w.until > end ? w.until : end), null);
     return { ...facts, restorableUntil: until };
