@@ -232,6 +232,74 @@ export const configSchema = z
       .strict()
       .default({ fastIntervalSeconds: 5, slowIntervalSeconds: 60, maxSubscriptionsPerClient: 20, bufferPerSubscriber: 256, leaseSeconds: 15 })
       .describe('Subscriptions (`backupProgress`, `coverageChanged`): one poller per source (with Redis, one across the replicas), fast while something runs.'),
+    /** The fleet snapshot: the fleet views answered from memory, refreshed in the background (src/snapshot/). */
+    snapshot: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            '`backupCoverage`, `backupTasks` (within `windowDays`) and the dashboard answer from a snapshot refreshed in the background by one refresher per source (with Redis, one across the replicas), instead of reading the upstreams per request.',
+          ),
+        windowDays: z
+          .number()
+          .positive()
+          .max(90)
+          .default(7)
+          .describe('Backups kept per target: those that started within this many days (`backupTasks` reaching further back reads live).'),
+        targetIntervalSeconds: z
+          .number()
+          .min(0.05)
+          .max(86_400)
+          .default(60)
+          .describe("A target is read again at most this often, seconds (sooner only by `fresh: true`); the source's `refreshBudget` may make it slower."),
+        fullRefreshMinutes: z
+          .number()
+          .min(1)
+          .max(10_080)
+          .default(60)
+          .describe('A target is read incrementally (since its last read); its whole window and history again this often, minutes.'),
+        listIntervalSeconds: z
+          .number()
+          .min(0.05)
+          .max(86_400)
+          .default(300)
+          .describe("A source's targets are listed again this often, seconds (new ones appear, gone ones leave)."),
+        batchSize: z
+          .number()
+          .int()
+          .min(1)
+          .max(200)
+          .default(50)
+          .describe('Targets a refresher reads in one operation (their source-wide reads, e.g. the obshell cluster overview, shared).'),
+        tickSeconds: z.number().min(0.01).max(60).default(1).describe('How often a refresher looks for due targets and renews its lease, seconds.'),
+        leaseSeconds: z
+          .number()
+          .min(1)
+          .max(3_600)
+          .default(15)
+          .describe("With Redis, how long a replica's claim to refresh a source lasts unless renewed, seconds."),
+        syncIntervalSeconds: z.number().min(0.05).max(60).default(1).describe('With Redis, how often a replica takes in what the others wrote, seconds.'),
+        viewCacheMilliseconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(60_000)
+          .default(1_000)
+          .describe('A view (the ordered coverage list, the merged backups) is computed again at most this often while the snapshot changes, ms.'),
+        maxFreshTargets: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(20)
+          .describe('Targets one `fresh: true` query may read live (its page); more are refused with BUDGET_EXCEEDED.'),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        'The fleet snapshot: fleet views at a fixed upstream cost, whatever the number of viewers or targets. Off unless enabled (demo mode turns it on).',
+      ),
     /** OpenTelemetry traces of operations and upstream calls, sent over OTLP/HTTP. Off by default. */
     tracing: z
       .object({

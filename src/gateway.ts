@@ -32,6 +32,7 @@ import { IdempotencyStore, MemoryIdempotencyBackend, RedisIdempotencyBackend } f
 import { ActionService } from './graphql/actions.js';
 import type { Services } from './graphql/context.js';
 import { LiveHub } from './live/hub.js';
+import { SnapshotService } from './snapshot/service.js';
 import { serveWebSocket, type WebSocketInitialContext } from './graphql/websocket.js';
 import type { IncomingMessage } from 'node:http';
 
@@ -57,6 +58,8 @@ export interface Gateway {
   collector: BackupStateCollector | null;
   /** The subscriptions' pollers and pub/sub. */
   live: LiveHub;
+  /** The fleet snapshot, when `snapshot.enabled` (refreshing from the gateway's creation on). */
+  snapshot: SnapshotService | null;
   /** Starts an HTTP server on the port (0: ephemeral); returns the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -112,7 +115,8 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
   if (metrics) fleet.batchObserver = (loader, size) => metrics.batch(loader, size);
   const schema = buildSchema();
   const readiness = new Readiness(fleet, { cacheMs: config.operations.readinessCacheSeconds * 1000, timeoutMs: config.operations.probeTimeoutMs });
-  const collector = metrics && config.operations.collectorIntervalSeconds > 0 ? new BackupStateCollector(schema, fleet, metrics) : null;
+  const snapshot = config.snapshot.enabled ? createSnapshot(config, fleet, metrics) : null;
+  const collector = metrics && config.operations.collectorIntervalSeconds > 0 ? new BackupStateCollector(schema, fleet, metrics, snapshot) : null;
   // Idempotency keys and live events: in Redis when one is configured (shared by the replicas), else here.
   const actionsRedis = redis ? new Redis(redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false }) : null;
   actionsRedis?.on('error', () => undefined);
@@ -150,11 +154,11 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     context: (initial) => {
       // An operation over WebSocket: its connection was authenticated when it opened (graphql/websocket.ts).
       const ws = (initial as unknown as Partial<WebSocketInitialContext>).websocket;
-      if (ws) return createContext(fleet, ws.principal, undefined, undefined, servicesFor(ws.principal, ws.address));
+      if (ws) return createContext(fleet, ws.principal, undefined, undefined, servicesFor(ws.principal, ws.address), snapshot);
       const { request } = initial;
       const req = (initial as unknown as { req?: IncomingMessage }).req;
       const principal = principals.get(request) ?? (authenticator.enabled ? DENIED : OPEN_ACCESS);
-      const context = createContext(fleet, principal, request.signal, requestIdOf(request), servicesFor(principal, req?.socket.remoteAddress));
+      const context = createContext(fleet, principal, request.signal, requestIdOf(request), servicesFor(principal, req?.socket.remoteAddress), snapshot);
       requestIds.set(request, context.op.requestId);
       return context;
     },
@@ -191,6 +195,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     metrics,
     collector,
     live,
+    snapshot,
     async listen(port, host) {
       // The backup-state collector runs while the gateway serves.
       collector?.start(config.operations.collectorIntervalSeconds * 1000);
@@ -221,6 +226,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
       collector?.stop();
+      await snapshot?.close();
       await live.close();
       await idempotency.close();
       await actionsRedis?.quit().catch(() => undefined);
@@ -229,6 +235,39 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
       if (cache instanceof RedisPageCache) await cache.close();
     },
   };
+}
+
+/** The fleet snapshot of `config.snapshot`, its refreshers started (in Redis with `cache.redis`). */
+function createSnapshot(config: Config, fleet: Fleet, metrics: Metrics | null): SnapshotService {
+  const c = config.snapshot;
+  const redis = config.cache.redis;
+  const budgets = new Map(config.sources.map((s) => [s.name, s.refreshBudget]));
+  const snapshot = new SnapshotService(
+    fleet,
+    {
+      windowMs: c.windowDays * 86_400_000,
+      targetIntervalMs: c.targetIntervalSeconds * 1000,
+      fullRefreshMs: c.fullRefreshMinutes * 60_000,
+      listIntervalMs: c.listIntervalSeconds * 1000,
+      batchSize: c.batchSize,
+      leaseMs: c.leaseSeconds * 1000,
+      tickMs: c.tickSeconds * 1000,
+      syncMs: c.syncIntervalSeconds * 1000,
+      viewCacheMs: c.viewCacheMilliseconds,
+      maxFreshTargets: c.maxFreshTargets,
+    },
+    (source) => {
+      const b = budgets.get(source)!;
+      return { callsPerMinute: b.callsPerMinute, burst: b.burst ?? Math.max(1, Math.ceil(b.callsPerMinute)) };
+    },
+    redis ? { url: redis.url, keyPrefix: redis.keyPrefix } : null,
+    metrics?.snapshot,
+  );
+  if (metrics)
+    metrics.snapshotAges = () =>
+      snapshot.status(fleet.operation(undefined, null)).map((s) => ({ source: s.source, oldestReadAt: s.oldestReadAt?.getTime() ?? null }));
+  void snapshot.start();
+  return snapshot;
 }
 
 /** Never reached (every request to the endpoint is authenticated first); sees nothing if it were. */

@@ -30,8 +30,9 @@ async function main(): Promise<void> {
     config = await loadConfigFile(file);
   } else {
     sims = await startFleetSimulators({ clock });
-    // The demo's upstreams are simulated: its actions (start, cancel, delete) are on, to be tried.
-    config = checkConfig({ ...sims.config(), actions: { enabled: true } }, 'demo configuration');
+    // The demo's upstreams are simulated: its actions (start, cancel, delete) are on, to be tried;
+    // the fleet views answer from the snapshot, as a large fleet's would.
+    config = checkConfig({ ...sims.config(), actions: { enabled: true }, snapshot: { enabled: true } }, 'demo configuration');
     // The demo's example: page through the instance with the most backups.
     const project = sims.fleet.huawei.projects[0]!;
     const busiest = [...project.dcs].sort((a, b) => b.backups.length - a.backups.length)[0]!;

@@ -2,6 +2,7 @@
 import type { GraphQLError } from 'graphql';
 import type { Fleet, Operation } from '../fleet/fleet.js';
 import type { LiveHub } from '../live/hub.js';
+import type { SnapshotService } from '../snapshot/service.js';
 import type { ActionService } from './actions.js';
 import type { Principal } from './auth.js';
 
@@ -22,11 +23,20 @@ export interface GraphQLContext {
   /** Failures of one source, service or target inside a list that still returned the others. */
   partialErrors: GraphQLError[];
   services?: Services;
+  /** The fleet snapshot, when on (`snapshot.enabled`): the fleet views answer from it. */
+  snapshot: SnapshotService | null;
 }
 
 /** `signal`: the request's, aborted when the client goes away. */
-export function createContext(fleet: Fleet, principal: Principal, signal?: AbortSignal, requestId?: string, services?: Services): GraphQLContext {
-  return { principal, op: fleet.operation(signal, principal.sources, requestId), partialErrors: [], ...(services ? { services } : {}) };
+export function createContext(
+  fleet: Fleet,
+  principal: Principal,
+  signal?: AbortSignal,
+  requestId?: string,
+  services?: Services,
+  snapshot: SnapshotService | null = null,
+): GraphQLContext {
+  return { principal, op: fleet.operation(signal, principal.sources, requestId), partialErrors: [], snapshot, ...(services ? { services } : {}) };
 }
 
 /** A client's `X-Request-Id`, when it is one we can pass on and log (else the operation makes its own). */

@@ -6,6 +6,7 @@ import type { CoverageItem } from '../fleet/coverage.js';
 import type { CoverageConnection } from '../fleet/coverage.js';
 import type { BackupTaskConnection } from '../fleet/backups.js';
 import type { KeysetPageInfo } from '../fleet/keyset.js';
+import type { SnapshotSourceStatus } from '../snapshot/service.js';
 import type { Connection, Edge, PageInfo } from '../pagination/connection.js';
 import type { DcsBackupModel, DcsInstanceModel, HuaweiProjectModel, RdsBackupModel, RdsInstanceModel } from '../providers/huawei/models.js';
 import type { ObBackupJobModel, ObBackupTaskModel, ObClusterModel, ObTenantModel } from '../providers/oceanbase/models.js';
@@ -26,8 +27,15 @@ export type TenantEdgeModel = Edge<TenantModel>;
 export type BackupTaskConnectionModel = Omit<BackupTaskConnection, 'edges'> & { edges: Edge<BackupModel>[] };
 export type BackupTaskEdgeModel = Edge<BackupModel>;
 export type BackupCoverageModel = CoverageItem;
-export type BackupCoverageConnectionModel = CoverageConnection;
+export type BackupCoverageConnectionModel = CoverageConnection & { asOf?: Date | null };
 export type BackupCoverageEdgeModel = Edge<CoverageItem>;
+export type SnapshotSourceModel = SnapshotSourceStatus;
+export interface FleetSnapshotModel {
+  enabled: boolean;
+  complete: boolean;
+  asOf: Date | null;
+  sources: SnapshotSourceStatus[];
+}
 export type ObTenantConnectionModel = Connection<ObTenantModel>;
 export type ObTenantEdgeModel = Edge<ObTenantModel>;
 export type ObBackupTaskConnectionModel = Connection<ObBackupTaskModel>;

@@ -10,6 +10,7 @@ import { createContext } from '../graphql/context.js';
 import type { Principal } from '../graphql/auth.js';
 import { log } from '../lib/log.js';
 import type { Metrics } from './metrics.js';
+import type { SnapshotService } from '../snapshot/service.js';
 
 const COVERAGE = parse(`query BackupStateCollector($after: String) {
   backupCoverage(first: 100, after: $after) {
@@ -49,6 +50,8 @@ export class BackupStateCollector {
     private readonly schema: GraphQLSchema,
     private readonly fleet: Fleet,
     private readonly metrics: Metrics,
+    /** The fleet snapshot, when on: the pass reads it instead of the upstreams. */
+    private readonly snapshot: SnapshotService | null = null,
   ) {}
 
   /** Runs a pass now and then every `intervalMs`. */
@@ -70,7 +73,14 @@ export class BackupStateCollector {
     try {
       let after: string | null = null;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const contextValue = createContext(this.fleet, COLLECTOR, AbortSignal.timeout(this.fleet.settings.operationTimeoutMs));
+        const contextValue = createContext(
+          this.fleet,
+          COLLECTOR,
+          AbortSignal.timeout(this.fleet.settings.operationTimeoutMs),
+          undefined,
+          undefined,
+          this.snapshot,
+        );
         const result = (await execute({
           schema: this.schema,
           document: COVERAGE,

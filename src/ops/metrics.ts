@@ -36,6 +36,10 @@ export class Metrics implements UpstreamObserver {
   private readonly liveEvents: Counter<'topic'>;
   private readonly liveDropped: Counter<'topic'>;
   private readonly liveSubscriptions: Gauge<'topic'>;
+  private readonly snapshotCalls: Counter<string>;
+  private readonly snapshotOldest: Gauge<string>;
+  /** Per source, when the snapshot's least recently read target was read (ms); set by the gateway. */
+  snapshotAges: (() => { source: string; oldestReadAt: number | null }[]) | undefined;
   private readonly names = new Set<string>();
 
   /** `sources`: read at each scrape (the circuit states). */
@@ -119,6 +123,23 @@ export class Metrics implements UpstreamObserver {
       help: 'Open subscriptions on this replica.',
       labelNames: ['topic'],
       registers,
+    });
+    this.snapshotCalls = new Counter({
+      name: 'backupql_snapshot_refresh_calls_total',
+      help: "Upstream calls the snapshot's refreshers made, per source and outcome (against `refreshBudget.callsPerMinute`).",
+      labelNames: ['source', 'outcome'],
+      registers,
+    });
+    const ages = () => this.snapshotAges?.() ?? [];
+    this.snapshotOldest = new Gauge({
+      name: 'backupql_snapshot_oldest_read_timestamp_seconds',
+      help: "Unix time the snapshot's least recently read target of a source was read (how stale the fleet views can be).",
+      labelNames: ['source'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { source, oldestReadAt } of ages()) if (oldestReadAt !== null) this.set({ source }, oldestReadAt / 1000);
+      },
     });
     const target = ['source', 'provider', 'target', 'id'] as const;
     this.restorableUntil = new Gauge({
@@ -208,6 +229,11 @@ export class Metrics implements UpstreamObserver {
 
   cache(result: 'hit' | 'miss'): void {
     this.cacheRequests.inc({ result });
+  }
+
+  /** What the snapshot's refreshers tell (src/snapshot/refresher.ts). */
+  get snapshot() {
+    return { refreshed: (source: string, outcome: 'success' | 'error', calls: number) => this.snapshotCalls.inc({ source, outcome }, calls) };
   }
 
   /** What the live hub tells (src/live/hub.ts). */

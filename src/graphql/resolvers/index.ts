@@ -30,8 +30,14 @@ const core: Resolvers = {
   },
   InstanceConnection: connection,
   TenantConnection: connection,
-  BackupTaskConnection: counted,
-  BackupCoverageConnection: counted,
+  // `asOf`: the snapshot's (null: not all read yet); an answer read live is as of this operation's "now".
+  BackupTaskConnection: { ...counted, asOf: (c, _args, ctx) => (c.asOf === undefined ? new Date(ctx.op.now) : c.asOf) },
+  BackupCoverageConnection: { ...counted, asOf: (c, _args, ctx) => (c.asOf === undefined ? new Date(ctx.op.now) : c.asOf) },
+  BackupCoverage: {
+    asOf: (item, _args, ctx) => (item.asOf === undefined ? new Date(ctx.op.now) : item.asOf),
+    stale: (item) => item.stale ?? false,
+  },
+  SnapshotSource: { callsAvailable: (s) => s.available() },
   ObTenantConnection: connection,
   ObBackupTaskConnection: connection,
   ObBackupJobConnection: connection,

@@ -1,8 +1,8 @@
 /** The root fields: thin calls into the fleet core, with partial failures reported at the field's path. */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { QueryResolvers } from '../../generated/resolvers-types.js';
-import { backupCoverage } from '../../fleet/coverage.js';
-import { backupTasks } from '../../fleet/backups.js';
+import { backupCoverage, coverageRequest } from '../../fleet/coverage.js';
+import { backupTasks, backupTasksRequest } from '../../fleet/backups.js';
 import { selectSources, type Report, type SourceFilter } from '../../fleet/fleet.js';
 import { mergedList } from '../../fleet/lists.js';
 import { node, nodes } from '../../fleet/nodes.js';
@@ -81,13 +81,27 @@ export const Query: QueryResolvers = {
     ) as Promise<TenantConnectionModel>;
   },
 
-  backupTasks: (_root, { filter, ...args }, ctx, info) => {
+  backupTasks: (_root, { filter, fresh, ...args }, ctx, info) => {
+    // From the snapshot when it holds the window asked for; else (and with `fresh`) read live.
+    if (ctx.snapshot && !fresh) {
+      const req = backupTasksRequest(ctx.op, args, filter);
+      if (ctx.snapshot.canAnswer(ctx.op, req)) return ctx.snapshot.backupTasks(ctx.op, req, reporter(ctx, info)) as Promise<BackupTaskConnectionModel>;
+    }
     warm(ctx, info, filter);
     return backupTasks(ctx.op, args, filter, reporter(ctx, info)) as Promise<BackupTaskConnectionModel>;
   },
 
-  backupCoverage: (_root, { filter, rpoHours, ...args }, ctx, info) => {
+  backupCoverage: (_root, { filter, rpoHours, fresh, ...args }, ctx, info) => {
+    if (ctx.snapshot) return ctx.snapshot.coverage(ctx.op, coverageRequest(args, filter, rpoHours), fresh === true, reporter(ctx, info));
     warm(ctx, info, filter);
     return backupCoverage(ctx.op, args, filter, rpoHours, reporter(ctx, info));
+  },
+
+  fleetSnapshot: (_root, _args, ctx) => {
+    const snapshot = ctx.snapshot;
+    if (!snapshot) return { enabled: false, complete: false, asOf: null, sources: [] };
+    const sources = snapshot.status(ctx.op);
+    const oldest = sources.reduce((min, s) => Math.min(min, s.read < s.targets ? -Infinity : (s.oldestReadAt?.getTime() ?? Infinity)), Infinity);
+    return { enabled: true, complete: snapshot.complete(), asOf: Number.isFinite(oldest) ? new Date(oldest) : null, sources };
   },
 };

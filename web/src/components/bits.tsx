@@ -9,7 +9,7 @@ const STATE_HINT: Record<CoverageState, string> = {
   FAILING: 'the last backup failed',
   RUNNING: 'a backup is running',
   NEVER: 'never backed up',
-  UNKNOWN: 'its source could not be read',
+  UNKNOWN: 'its source could not be read, or it was not read yet',
 };
 
 /** Why a target is not OK, in words (the coverage table and a target's view). */
@@ -20,6 +20,7 @@ export const REASONS: Record<CoverageReason, string> = {
   ARCHIVE_LAG: 'log archiving lags',
   ARCHIVE_STOPPED: 'log archiving stopped',
   SOURCE_UNREACHABLE: 'source unreachable',
+  NOT_YET_READ: 'not read yet',
 };
 
 /** The state in words and colour (never colour alone). */

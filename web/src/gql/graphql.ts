@@ -74,6 +74,8 @@ export type CoverageReason =
   | 'LAST_BACKUP_FAILED'
   /** The target has no backup record. */
   | 'NEVER_BACKED_UP'
+  /** The snapshot lists the target but has not read it yet (shortly after a start). */
+  | 'NOT_YET_READ'
   /** No backup succeeded within the RPO. */
   | 'NO_SUCCESS_WITHIN_RPO'
   /** The target's source or backup list could not be read. */
