@@ -154,6 +154,12 @@ export interface SourceSession {
    * not depend on a list's answer then go out beside it, not after it.
    */
   warm?(wanted: ReadonlySet<string>): void;
+  /**
+   * Models of this source's targets the operation already holds (the snapshot's list): a look-up
+   * of one of them by its keys (a backup's instance or tenant) answers from these, without a call.
+   * One not among them is looked up as usual.
+   */
+  prime?(models: readonly NodeLike[]): void;
   /** What the source can do besides reading (the mutations); absent: nothing. */
   readonly actions?: SourceActions;
 }

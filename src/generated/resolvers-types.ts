@@ -550,6 +550,8 @@ export type Instance = DcsInstance | ObCluster | RdsInstance;
 /** A page of instances. */
 export type InstanceConnection = {
   __typename?: 'InstanceConnection';
+  /** When the least recently listed source was listed (the snapshot's; `null` while one never was); a live answer: now. */
+  asOf?: Maybe<Scalars['DateTime']['output']>;
   /** The instances of this page with their cursors. */
   edges: Array<InstanceEdge>;
   /** The instances of this page, without cursors. */
@@ -1161,6 +1163,7 @@ export type QueryInstancesArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<InstanceFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  fresh?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2142,6 +2145,7 @@ export type InstanceResolvers<ContextType = GraphQLContext, ParentType extends R
 };
 
 export type InstanceConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InstanceConnection'] = ResolversParentTypes['InstanceConnection']> = {
+  asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['InstanceEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Instance']>, ParentType, ContextType>;
   pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType>;
@@ -2367,7 +2371,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   backupCoverage?: Resolver<ResolversTypes['BackupCoverageConnection'], ParentType, ContextType, RequireFields<QueryBackupCoverageArgs, 'fresh'>>;
   backupTasks?: Resolver<ResolversTypes['BackupTaskConnection'], ParentType, ContextType, RequireFields<QueryBackupTasksArgs, 'fresh'>>;
   fleetSnapshot?: Resolver<ResolversTypes['FleetSnapshot'], ParentType, ContextType>;
-  instances?: Resolver<ResolversTypes['InstanceConnection'], ParentType, ContextType, Partial<QueryInstancesArgs>>;
+  instances?: Resolver<ResolversTypes['InstanceConnection'], ParentType, ContextType, RequireFields<QueryInstancesArgs, 'fresh'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   tenants?: Resolver<ResolversTypes['TenantConnection'], ParentType, ContextType, Partial<QueryTenantsArgs>>;

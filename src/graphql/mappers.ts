@@ -20,7 +20,7 @@ export type BackupModel = ObBackupTaskModel | ObBackupJobModel | DcsBackupModel 
 export type NodeModel = InstanceModel | TenantModel | BackupModel;
 
 export type PageInfoModel = PageInfo | KeysetPageInfo;
-export type InstanceConnectionModel = Connection<InstanceModel>;
+export type InstanceConnectionModel = Connection<InstanceModel> & { asOf?: Date | null };
 export type InstanceEdgeModel = Edge<InstanceModel>;
 export type TenantConnectionModel = Connection<TenantModel>;
 export type TenantEdgeModel = Edge<TenantModel>;

@@ -17,8 +17,9 @@ import type { BackupReader, CoverageFacts, SourceRuntime, Target } from '../core
 import type { Fleet } from '../fleet/fleet.js';
 import { BACKUP_ORDER } from '../fleet/streams.js';
 import { log } from '../lib/log.js';
+import { readAll } from '../pagination/lists.js';
 import type { RefreshBucket } from './budget.js';
-import type { SnapshotEntry, SnapshotStore, StoredError } from './store.js';
+import type { SnapshotEntry, SnapshotStore, SourceState, StoredError } from './store.js';
 
 export interface RefreshSettings {
   /** Backups kept per target: those that started within this much of now, ms. */
@@ -186,12 +187,29 @@ export class SourceRefresher {
       }
       for (const entry of known.values()) if (entry.kind === group.kind && !listed.has(entry.targetId)) gone.push(entry.targetId);
     }
+    // The `instances` list, per kind (the same list reads as the targets', shared by the operation).
+    const previous = this.store.state(this.source);
+    let instances: NonNullable<SourceState['instances']> | null = [];
+    for (const kind of this.runtime.kinds) {
+      for (const segment of session.instanceSegments([kind])) {
+        try {
+          instances?.push({ kind, key: segment.key, items: await readAll(segment.list) });
+        } catch (error) {
+          failure ??= stored(error, this.source, kind, now);
+          instances = null;
+        }
+      }
+    }
     await this.bucket.charge(op.budget.spent);
     this.observer?.refreshed(this.source, failure ? 'error' : 'success', op.budget.spent);
     await this.store.put(this.source, added);
     await this.store.remove(this.source, gone);
-    const previous = this.store.state(this.source);
-    await this.store.putState({ source: this.source, listedAt: failure ? (previous?.listedAt ?? null) : now, listError: failure });
+    await this.store.putState({
+      source: this.source,
+      listedAt: failure ? (previous?.listedAt ?? null) : now,
+      listError: failure,
+      instances: instances ?? previous?.instances ?? null,
+    });
   }
 
   /**

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { BudgetExceededError, CodedError } from '../core/errors.js';
 import { RedisLease, SOLE_LEASE } from '../core/lease.js';
-import { statusWanted, type BackupCommon } from '../core/models.js';
+import { statusWanted, type BackupCommon, type NodeLike } from '../core/models.js';
 import { wants, type KindFilter, type Target } from '../core/provider.js';
 import { backupTasksPage, type BackupTaskConnection, type BackupTaskFilter, type BackupTasksRequest } from '../fleet/backups.js';
 import {
@@ -32,6 +32,10 @@ import {
 import { selectRuntimes, type Fleet, type Operation, type SourceFilter } from '../fleet/fleet.js';
 import { BACKUP_ORDER, MemoryStream, type SortKey } from '../fleet/streams.js';
 import { log } from '../lib/log.js';
+import { parseConnectionArgs, type ConnectionArgs } from '../pagination/args.js';
+import { paginate, type Connection, type Segment } from '../pagination/connection.js';
+import { lazyListKey } from '../pagination/cursor.js';
+import { arrayList } from '../pagination/lists.js';
 import { registerSecrets } from '../lib/secrets.js';
 import { MemoryBucket, RedisBucket, type RefreshBucket, type RefreshBudgetSettings } from './budget.js';
 import { RedisSnapshotStore } from './redis-store.js';
@@ -69,12 +73,15 @@ export interface SnapshotSourceStatus {
 
 interface CoverageView {
   items: CoverageItem[];
+  /** The targets' models per source (sessions are primed with them: no look-up calls). */
+  models: Map<string, NodeLike[]>;
   keys: CoverageKey[];
   failures: StoredError[];
 }
 
 interface BackupView {
   items: BackupCommon[];
+  models: Map<string, NodeLike[]>;
   keys: SortKey[];
   /** When the oldest selected target was read; null when one is not read yet. */
   asOf: Date | null;
@@ -211,6 +218,7 @@ export class SnapshotService {
     let oldest = Infinity;
     for (const item of items) oldest = Math.min(oldest, item.asOf ? item.asOf.getTime() : -Infinity);
     const asOf = items.length === 0 || oldest === -Infinity ? null : new Date(oldest);
+    primeSessions(op, view.models);
     return { connection: await coveragePage(req, items, keys), asOf, failures: view.failures };
   }
 
@@ -219,7 +227,10 @@ export class SnapshotService {
     return this.cached(this.coverageViews, key, op.now, recompute, () => {
       const items: CoverageItem[] = [];
       const failures: StoredError[] = [];
+      const models = new Map<string, NodeLike[]>();
       for (const { runtime, kinds } of selected) {
+        const own: NodeLike[] = [];
+        models.set(runtime.name, own);
         const state = this.store.state(runtime.name);
         const rpoHours = rpoOverride ?? runtime.config.rpoHours;
         const tolerance = runtime.config.archiveLagToleranceMinutes;
@@ -228,12 +239,13 @@ export class SnapshotService {
           if (!wants(kinds, entry.kind)) continue;
           if (entry.error && (!failure || entry.error.at > failure.at)) failure = entry.error;
           items.push(itemOf(entry, op.now, rpoHours, tolerance, Boolean(state?.listError)));
+          own.push(entry.model);
         }
         if (failure) failures.push(failure);
       }
       const keyed = items.map((item) => ({ item, key: COVERAGE_ORDER.key(item) })).sort((a, b) => COVERAGE_ORDER.compare(a.key, b.key));
       void filter;
-      return { items: keyed.map((k) => k.item), keys: keyed.map((k) => k.key), failures };
+      return { items: keyed.map((k) => k.item), keys: keyed.map((k) => k.key), models, failures };
     });
   }
 
@@ -257,6 +269,7 @@ export class SnapshotService {
     const end = from === null ? view.items.length : firstAt(from - 1);
     const stream = new MemoryStream(view.items.slice(start, end), BACKUP_ORDER, view.keys.slice(start, end));
     for (const failure of view.failures) report(new CodedError(failure.code, failure.message, failure.extensions));
+    primeSessions(op, view.models);
     return { ...(await backupTasksPage(req, [stream])), asOf: view.asOf };
   }
 
@@ -265,13 +278,17 @@ export class SnapshotService {
     return this.cached(this.backupViews, key, op.now, false, () => {
       const items: BackupCommon[] = [];
       const failures: StoredError[] = [];
+      const models = new Map<string, NodeLike[]>();
       let oldest = Infinity;
       for (const { runtime, kinds } of selected) {
+        const own: NodeLike[] = [];
+        models.set(runtime.name, own);
         let failure: StoredError | null = this.store.state(runtime.name)?.listError ?? null;
         for (const entry of this.store.entries(runtime.name).values()) {
           if (!wants(kinds, entry.kind)) continue;
           if (entry.error && (!failure || entry.error.at > failure.at)) failure = entry.error;
           oldest = Math.min(oldest, entry.readAt ?? -Infinity);
+          own.push(entry.model);
           for (const b of entry.recent) if (statusWanted(b.status, statuses)) items.push(b);
         }
         if (failure) failures.push(failure);
@@ -281,6 +298,7 @@ export class SnapshotService {
       return {
         items: keyed.map((k) => k.item),
         keys: keyed.map((k) => k.key),
+        models,
         asOf: oldest === Infinity || oldest === -Infinity ? null : new Date(oldest),
         failures,
       };
@@ -297,6 +315,34 @@ export class SnapshotService {
     if (map.size > 256) map.clear();
     map.set(key, { version, second, at: performance.now(), value });
     return value;
+  }
+
+  // ---- instances -----------------------------------------------------------------------------
+
+  /** Whether the snapshot holds the `instances` list of every source this filter selects. */
+  canAnswerInstances(op: Operation, filter: SourceFilter | null | undefined): boolean {
+    return selectRuntimes(op, filter).every(({ runtime }) => Boolean(this.store.state(runtime.name)?.instances));
+  }
+
+  /** `instances` as last listed: the live list's segments and order, so cursors carry over. */
+  async instances(
+    op: Operation,
+    args: ConnectionArgs,
+    filter: SourceFilter | null | undefined,
+    report: (error: unknown) => void,
+  ): Promise<Connection<NodeLike> & { asOf: Date | null }> {
+    const key = lazyListKey(['instances', filter ?? null]);
+    const request = parseConnectionArgs(args, key);
+    const segments: Segment<NodeLike>[] = [];
+    let oldest = Infinity;
+    for (const { runtime, kinds } of selectRuntimes(op, filter)) {
+      const state = this.store.state(runtime.name);
+      oldest = Math.min(oldest, state?.listedAt ?? -Infinity);
+      if (state?.listError) report(new CodedError(state.listError.code, state.listError.message, state.listError.extensions));
+      for (const s of state?.instances ?? []) if (wants(kinds, s.kind)) segments.push({ key: s.key, list: arrayList(async () => s.items) });
+    }
+    const page = await paginate(request, segments, { list: key, onSegmentError: report });
+    return { ...page, asOf: Number.isFinite(oldest) ? new Date(oldest) : null };
   }
 
   // ---- live reads ----------------------------------------------------------------------------
@@ -390,6 +436,11 @@ export class SnapshotService {
     this.redis?.disconnect();
     await Promise.all([...this.refreshers.values()].map((r) => r.stop(false)));
   }
+}
+
+/** The operation's sessions learn the targets' models: a backup's instance or tenant costs no call. */
+function primeSessions(op: Operation, models: ReadonlyMap<string, NodeLike[]>): void {
+  for (const [source, list] of models) op.session(source)?.prime?.(list);
 }
 
 type Selected = { runtime: { name: string; config: { rpoHours: number; archiveLagToleranceMinutes: number } }; kinds: KindFilter }[];

@@ -47,6 +47,11 @@ export interface SourceState {
   listedAt: number | null;
   /** Why the last listing failed; null when it did not. */
   listError: StoredError | null;
+  /**
+   * The source's `instances` list as last listed, per segment (its key as the live list has it,
+   * so cursors carry over), tagged with the provider kind it lists; null until first listed.
+   */
+  instances?: { kind: string; key: string; items: NodeLike[] }[] | null;
 }
 
 export interface SnapshotStore {

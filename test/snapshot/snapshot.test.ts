@@ -7,6 +7,7 @@
  * sharing one snapshot and one refresher per source, a restart that reads nothing again, and a
  * replica killed mid-refresh losing nothing.
  */
+import { readFileSync } from 'node:fs';
 import type { ExecutionResult } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +131,14 @@ async function until(what: string, test: () => Promise<boolean> | boolean, timeo
   }
 }
 
+/** The dashboard's operations as it sends them (web/src/queries.ts), each with every fragment of the file. */
+function dashboardDocument(name: string): string {
+  const blocks = [...readFileSync(new URL('../../web/src/queries.ts', import.meta.url), 'utf8').matchAll(/graphql\(`([^`]*)`\)/g)].map((m) => m[1]!);
+  const operation = blocks.find((b) => b.includes(`query ${name}(`) || b.includes(`query ${name} `))!;
+  const used = blocks.filter((b) => b.trim().startsWith('fragment') && operation.includes(`...${/fragment (\w+)/.exec(b)![1]!}`));
+  return [operation, ...used].join('\n');
+}
+
 /** A stack's query as a plain function. */
 const q =
   (stack: Stack): Query =>
@@ -213,6 +222,53 @@ describe('the snapshot in memory, on 3 sources × 40 targets', { timeout: 120_00
     expect(stack.calls().length).toBeGreaterThan(0);
     // A live answer is as fresh as the request.
     expect(live.backupTasks.asOf).toBe(iso(FIXED_NOW));
+  });
+
+  it('lists instances from the snapshot, as the live list does (cursors carry over), with no upstream call', async () => {
+    const INSTANCES = `query($first: Int, $after: String, $filter: InstanceFilter, $fresh: Boolean) {
+      instances(first: $first, after: $after, filter: $filter, fresh: $fresh) {
+        totalCount asOf pageInfo { hasNextPage endCursor }
+        nodes { __typename ... on ObCluster { id } ... on DcsInstance { id name } ... on RdsInstance { id name } }
+      }
+    }`;
+    type Instances = {
+      instances: { totalCount: number; asOf: string | null; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { id: string }[] };
+    };
+    const walk = async (fresh: boolean, filter?: Record<string, unknown>) => {
+      const ids: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: Instances['instances'] = ok(await stack.query<Instances>(INSTANCES, { first: 13, after, fresh, filter })).instances;
+        ids.push(...page.nodes.map((n) => n.id));
+        expect(page.asOf).toBe(iso(FIXED_NOW));
+        if (!page.pageInfo.hasNextPage) return ids;
+        after = page.pageInfo.endCursor;
+      }
+    };
+    const live = await walk(true);
+    expect(live).toHaveLength(1 + 80);
+    stack.clearCalls();
+    expect(await walk(false)).toEqual(live);
+    expect(await walk(false, { providers: ['RDS'] })).toEqual(live.filter((id) => codec.decode(id, 'id').type === 'RdsInstance'));
+    expect(stack.calls()).toHaveLength(0);
+    // A cursor of the snapshot's list pages the live one on from the same place.
+    const first = ok(await stack.query<Instances>(INSTANCES, { first: 30 })).instances;
+    const next = ok(await stack.query<Instances>(INSTANCES, { first: 30, after: first.pageInfo.endCursor, fresh: true })).instances;
+    expect([...first.nodes, ...next.nodes].map((n) => n.id)).toEqual(live.slice(0, 60));
+  });
+
+  it("serves the dashboard's queries (coverage, newest backups) with no upstream call, nested instances and tenants included", async () => {
+    stack.clearCalls();
+    const coverage = ok(await stack.query<{ backupCoverage: { nodes: unknown[] } }>(dashboardDocument('DashboardCoverage'), { first: 100 }));
+    expect(coverage.backupCoverage.nodes).toHaveLength(100);
+    const recent = ok(
+      await stack.query<{ backupTasks: { nodes: { instance?: { name: string }; tenant?: { tenantName: string } }[] } }>(dashboardDocument('DashboardRecent'), {
+        first: 50,
+      }),
+    );
+    expect(recent.backupTasks.nodes).toHaveLength(50);
+    expect(recent.backupTasks.nodes.every((n) => (n.instance?.name ?? n.tenant?.tenantName ?? '').length > 0)).toBe(true);
+    expect(stack.calls()).toHaveLength(0);
   });
 
   it('fresh: true reads only the page’s targets, within the budget; more targets than allowed are refused before any call', async () => {

@@ -28,7 +28,7 @@ const core: Resolvers = {
     hasNextPage: (p) => force(p.hasNextPage),
     hasPreviousPage: (p) => force(p.hasPreviousPage),
   },
-  InstanceConnection: connection,
+  InstanceConnection: { ...connection, asOf: (c, _args, ctx) => (c.asOf === undefined ? new Date(ctx.op.now) : c.asOf) },
   TenantConnection: connection,
   // `asOf`: the snapshot's (null: not all read yet); an answer read live is as of this operation's "now".
   BackupTaskConnection: { ...counted, asOf: (c, _args, ctx) => (c.asOf === undefined ? new Date(ctx.op.now) : c.asOf) },

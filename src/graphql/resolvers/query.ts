@@ -57,7 +57,9 @@ export const Query: QueryResolvers = {
     return nodes(ctx.op, ids) as Promise<(NodeModel | null)[]>;
   },
 
-  instances: (_root, { filter, ...args }, ctx, info) => {
+  instances: (_root, { filter, fresh, ...args }, ctx, info) => {
+    if (ctx.snapshot && !fresh && ctx.snapshot.canAnswerInstances(ctx.op, filter))
+      return ctx.snapshot.instances(ctx.op, args, filter, reporter(ctx, info)) as Promise<InstanceConnectionModel>;
     warm(ctx, info, filter);
     return mergedList(
       ctx.op,

@@ -211,11 +211,32 @@ export class HuaweiSession implements SourceSession {
   }
 
   async dcsInstance(instanceId: string): Promise<DcsInstanceModel | null> {
-    return (await this.dcsInstances()).find((i) => i.instanceId === instanceId) ?? null;
+    const primed = this.primedModel('DcsInstance', instanceId) as DcsInstanceModel | undefined;
+    return primed ?? (await this.dcsInstances()).find((i) => i.instanceId === instanceId) ?? null;
   }
 
   async rdsInstance(instanceId: string): Promise<RdsInstanceModel | null> {
-    return (await this.rdsInstances()).find((i) => i.instanceId === instanceId) ?? null;
+    const primed = this.primedModel('RdsInstance', instanceId) as RdsInstanceModel | undefined;
+    return primed ?? (await this.rdsInstances()).find((i) => i.instanceId === instanceId) ?? null;
+  }
+
+  private primedModels: readonly NodeLike[] = [];
+  private primedIndex: Map<string, NodeLike> | null = null;
+
+  prime(models: readonly NodeLike[]): void {
+    this.primedModels = models;
+    this.primedIndex = null;
+  }
+
+  /** A primed instance by kind and instance ID (indexed at the first look-up). */
+  private primedModel(kind: 'DcsInstance' | 'RdsInstance', instanceId: string): NodeLike | undefined {
+    if (this.primedModels.length === 0) return undefined;
+    this.primedIndex ??= new Map(
+      this.primedModels
+        .filter((m): m is DcsInstanceModel | RdsInstanceModel => m.kind === 'DcsInstance' || m.kind === 'RdsInstance')
+        .map((m) => [`${m.kind}:${m.instanceId}`, m]),
+    );
+    return this.primedIndex.get(`${kind}:${instanceId}`);
   }
 
   /** A DCS instance's backups in the upstream's order, time-filtered by DCS (`created_at`, offset/limit up to 1000). */

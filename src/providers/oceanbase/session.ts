@@ -245,11 +245,33 @@ export class ObSession implements SourceSession {
   }
 
   async tenantByName(tenantName: string): Promise<ObTenantModel | null> {
-    return (await this.tenantList()).find((t) => t.tenantName === tenantName) ?? null;
+    return this.primedTenant(`name:${tenantName}`) ?? (await this.tenantList()).find((t) => t.tenantName === tenantName) ?? null;
   }
 
   async tenantById(tenantId: number): Promise<ObTenantModel | null> {
-    return (await this.tenantList()).find((t) => t.tenantId === tenantId) ?? null;
+    return this.primedTenant(`id:${tenantId}`) ?? (await this.tenantList()).find((t) => t.tenantId === tenantId) ?? null;
+  }
+
+  private primedModels: readonly NodeLike[] = [];
+  private primedIndex: Map<string, ObTenantModel> | null = null;
+
+  prime(models: readonly NodeLike[]): void {
+    this.primedModels = models;
+    this.primedIndex = null;
+  }
+
+  /** A primed tenant by `name:<tenantName>` or `id:<tenantId>` (indexed at the first look-up). */
+  private primedTenant(key: string): ObTenantModel | undefined {
+    if (this.primedModels.length === 0) return undefined;
+    if (!this.primedIndex) {
+      this.primedIndex = new Map();
+      for (const m of this.primedModels) {
+        if (m.kind !== 'ObTenant') continue;
+        const t = m as ObTenantModel;
+        this.primedIndex.set(`name:${t.tenantName}`, t).set(`id:${t.tenantId}`, t);
+      }
+    }
+    return this.primedIndex.get(key);
   }
 
   /** The running-or-latest task of every tenant of the cluster: one call, whoever asks. */
