@@ -285,8 +285,19 @@ export const configSchema = z
           .int()
           .min(0)
           .max(60_000)
+          .default(5_000)
+          .describe(
+            'A view (the ordered coverage list, the merged backups) is computed again at most this often while the snapshot changes or time passes, ms (ages are always the request’s own; a state may be this much behind).',
+          ),
+        responseCacheMilliseconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(60_000)
           .default(1_000)
-          .describe('A view (the ordered coverage list, the merged backups) is computed again at most this often while the snapshot changes, ms.'),
+          .describe(
+            'Answers of the fields the snapshot serves (backupCoverage, backupTasks, instances, fleetSnapshot) are kept this long per principal, ms (0: off); never one with errors or one that asks for `fresh`.',
+          ),
         maxFreshTargets: z
           .number()
           .int()

@@ -33,6 +33,7 @@ import { ActionService } from './graphql/actions.js';
 import type { Services } from './graphql/context.js';
 import { LiveHub } from './live/hub.js';
 import { SnapshotService } from './snapshot/service.js';
+import { useSnapshotResponseCache } from './graphql/response-cache.js';
 import { serveWebSocket, type WebSocketInitialContext } from './graphql/websocket.js';
 import type { IncomingMessage } from 'node:http';
 
@@ -182,6 +183,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
       useArmor(config.limits),
       useQueryCost(config.limits),
       usePartialErrors(),
+      ...(snapshot ? useSnapshotResponseCache(config.snapshot.responseCacheMilliseconds, principals, authenticator.enabled) : []),
     ],
   });
 

@@ -33,6 +33,11 @@ export class CallBudget {
     if (this.used + calls > this.limit) throw new BudgetExceededError(this.limit, this.used + calls, what);
   }
 
+  /** Counts calls made for this operation by another (a `fresh: true` snapshot read, reserved first). */
+  absorb(calls: number): void {
+    this.used += calls;
+  }
+
   /** Counts one call about to be sent; refuses it past the budget. */
   charge(route: string): void {
     if (this.used + 1 > this.limit) throw new BudgetExceededError(this.limit, this.used + 1, `one more ${route}`);

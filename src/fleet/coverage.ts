@@ -156,13 +156,23 @@ export function coverageRequest(args: ConnectionArgs, filter: CoverageFilter | n
 }
 
 /** One page of coverage items (`kept`: filtered by state; `keys`: their keys when `kept` is already in order). */
-export async function coveragePage(req: CoverageRequest, kept: readonly CoverageItem[], keys?: readonly CoverageKey[]): Promise<CoverageConnection> {
-  const summary: CoverageSummary = { total: kept.length, ok: 0, stale: 0, failing: 0, running: 0, never: 0, unknown: 0 };
-  for (const item of kept) summary[item.state.toLowerCase() as Lowercase<CoverageState>]++;
+export async function coveragePage(
+  req: CoverageRequest,
+  kept: readonly CoverageItem[],
+  keys?: readonly CoverageKey[],
+  summary: CoverageSummary = summarize(kept),
+): Promise<CoverageConnection> {
   const page = await pageOfStreams([new MemoryStream(kept, COVERAGE_ORDER, keys)], COVERAGE_ORDER, req.request, (item) =>
     encodeCursor(req.list, COVERAGE_CURSOR.write(COVERAGE_ORDER.key(item), null)),
   );
   return { ...page, summary };
+}
+
+/** The counts by state of a list of items. */
+export function summarize(items: readonly CoverageItem[]): CoverageSummary {
+  const summary: CoverageSummary = { total: items.length, ok: 0, stale: 0, failing: 0, running: 0, never: 0, unknown: 0 };
+  for (const item of items) summary[item.state.toLowerCase() as Lowercase<CoverageState>]++;
+  return summary;
 }
 
 export async function backupCoverage(

@@ -69,26 +69,32 @@ const isBetween = (key: SortKey, { lo, hi }: Between<SortKey>) => (lo === null |
 export class MemoryStream<T, K> implements KeyedStream<T, K> {
   private readonly items: T[];
   private readonly keys: K[];
+  /** The stream is `items[from, to)` (a run of a larger sorted list, not copied). */
+  private readonly from: number;
+  private readonly to: number;
 
   constructor(
     items: readonly T[],
     private readonly order: Order<T, K>,
     /** The items' keys, when `items` are already in `order` (not sorted again). */
     sortedKeys?: readonly K[],
+    range?: { from: number; to: number },
   ) {
     if (sortedKeys) {
       this.items = items as T[];
       this.keys = sortedKeys as K[];
-      return;
+    } else {
+      const keyed = items.map((item) => ({ item, key: order.key(item) })).sort((a, b) => order.compare(a.key, b.key));
+      this.items = keyed.map((k) => k.item);
+      this.keys = keyed.map((k) => k.key);
     }
-    const keyed = items.map((item) => ({ item, key: order.key(item) })).sort((a, b) => order.compare(a.key, b.key));
-    this.items = keyed.map((k) => k.item);
-    this.keys = keyed.map((k) => k.key);
+    this.from = range?.from ?? 0;
+    this.to = range?.to ?? this.items.length;
   }
 
   async slice(between: Between<K>, n: number, side: 'lo' | 'hi'): Promise<Slice<T>> {
-    const start = between.lo === null ? 0 : this.search(between.lo, true);
-    const end = between.hi === null ? this.items.length : this.search(between.hi, false);
+    const start = between.lo === null ? this.from : this.search(between.lo, true);
+    const end = between.hi === null ? this.to : this.search(between.hi, false);
     const count = Math.max(0, end - start);
     if (count === 0) return { items: [], count: 0 };
     const items = side === 'lo' ? this.items.slice(start, Math.min(end, start + n)) : this.items.slice(Math.max(start, end - n), end);
@@ -97,8 +103,8 @@ export class MemoryStream<T, K> implements KeyedStream<T, K> {
 
   /** Index of the first item strictly after `key` (`after`), or at or after it. */
   private search(key: K, after: boolean): number {
-    let lo = 0;
-    let hi = this.keys.length;
+    let lo = this.from;
+    let hi = this.to;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const c = this.order.compare(this.keys[mid]!, key);

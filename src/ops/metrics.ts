@@ -16,6 +16,7 @@ export class Metrics implements UpstreamObserver {
   readonly registry = new Registry();
   private readonly operations: Counter<'operation' | 'outcome'>;
   private readonly operationSeconds: Histogram<'operation' | 'outcome'>;
+  private readonly operationCalls: Counter<'operation'>;
   private readonly upstreamRequests: Counter<'source' | 'provider' | 'route' | 'status'>;
   private readonly upstreamSeconds: Histogram<'source' | 'provider' | 'route'>;
   private readonly retries: Counter<'source' | 'provider'>;
@@ -57,6 +58,12 @@ export class Metrics implements UpstreamObserver {
       help: 'Time from the start of execution to its result.',
       labelNames: ['operation', 'outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.operationCalls = new Counter({
+      name: 'backupql_graphql_operation_upstream_calls_total',
+      help: 'Upstream calls made on the request path of GraphQL operations, by operation name (the snapshot refreshes are counted apart).',
+      labelNames: ['operation'],
       registers,
     });
     this.upstreamRequests = new Counter({
@@ -208,10 +215,11 @@ export class Metrics implements UpstreamObserver {
     return label;
   }
 
-  operation(name: string | null | undefined, outcome: 'success' | 'partial' | 'error' | 'invalid', seconds?: number): void {
+  operation(name: string | null | undefined, outcome: 'success' | 'partial' | 'error' | 'invalid', seconds?: number, upstreamCalls?: number): void {
     const operation = this.operationLabel(name);
     this.operations.inc({ operation, outcome });
     if (seconds !== undefined) this.operationSeconds.observe({ operation, outcome }, seconds);
+    if (upstreamCalls !== undefined) this.operationCalls.inc({ operation }, upstreamCalls);
   }
 
   request(source: string, provider: string, route: string, status: string, seconds: number): void {

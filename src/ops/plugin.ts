@@ -59,7 +59,8 @@ export function useOperationMetrics(metrics: Metrics): Plugin<GraphQLContext> {
           const failed = (single.errors?.length ?? 0) > 0 || partial;
           const outcome = !failed ? 'success' : single.data ? 'partial' : 'error';
           const { document, operationName: given } = args as { document: DocumentNode; operationName?: string | null };
-          metrics.operation(operationName(document, given), outcome, (performance.now() - started) / 1000);
+          const context = args.contextValue as GraphQLContext;
+          metrics.operation(operationName(document, given), outcome, (performance.now() - started) / 1000, context.op.budget.spent);
         },
       };
     },

@@ -112,6 +112,9 @@ describe('/metrics', () => {
     expect(sample(text, 'backupql_graphql_operations_total', { operation: 'Fleet', outcome: 'success' })).toBe(2);
     expect(sample(text, 'backupql_graphql_operations_total', { operation: 'Broken', outcome: 'invalid' })).toBe(1);
     expect(sample(text, 'backupql_graphql_operation_duration_seconds_count', { operation: 'Fleet', outcome: 'success' })).toBe(2);
+    // The request path's upstream calls, per operation: every call of this test (the second run was cached).
+    expect(calls.length).toBeGreaterThan(0);
+    expect(sample(text, 'backupql_graphql_operation_upstream_calls_total', { operation: 'Fleet' })).toBe(calls.length);
     // Every call the simulators received is counted under its source, route and status.
     const source = stack.sims.fleet.huawei.projects[0]!.name;
     const dcsLists = calls.filter((c) => c.route === 'dcs.listInstances' && c.server.startsWith('huawei')).length;

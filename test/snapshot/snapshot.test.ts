@@ -7,7 +7,7 @@
  * sharing one snapshot and one refresher per source, a restart that reads nothing again, and a
  * replica killed mid-refresh losing nothing.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { ManualClock, type Clock } from '../../src/lib/clock.js';
 import { createIdCodec } from '../../src/providers/index.js';
 import { startFleetSimulators, type FleetSimulators } from '../../src/simulators/index.js';
 import { addDcsBackup } from '../../src/simulators/mutate.js';
+import { dashboardDocument } from '../support/dashboard.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { byCoverageOrder, referenceBackups, referenceCoverage } from '../support/reference.js';
 import { FIXED_CLOCK, FIXED_NOW, ok, SIZE_3X40, startStack, type Stack } from '../support/stack.js';
@@ -129,14 +130,6 @@ async function until(what: string, test: () => Promise<boolean> | boolean, timeo
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
-}
-
-/** The dashboard's operations as it sends them (web/src/queries.ts), each with every fragment of the file. */
-function dashboardDocument(name: string): string {
-  const blocks = [...readFileSync(new URL('../../web/src/queries.ts', import.meta.url), 'utf8').matchAll(/graphql\(`([^`]*)`\)/g)].map((m) => m[1]!);
-  const operation = blocks.find((b) => b.includes(`query ${name}(`) || b.includes(`query ${name} `))!;
-  const used = blocks.filter((b) => b.trim().startsWith('fragment') && operation.includes(`...${/fragment (\w+)/.exec(b)![1]!}`));
-  return [operation, ...used].join('\n');
 }
 
 /** A stack's query as a plain function. */
@@ -291,13 +284,81 @@ describe('the snapshot in memory, on 3 sources × 40 targets', { timeout: 120_00
   });
 });
 
+describe("the snapshot's answers, shared for a moment per principal (the response cache)", { timeout: 60_000 }, () => {
+  let stack: Stack;
+  const READ = 'bq_read_0123456789abcdef0123456789';
+  const ALL = 'bq_all_0123456789abcdef0123456789ab';
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  beforeAll(async () => {
+    stack = await startStack({
+      size: SIZE_3X40,
+      configure: withSnapshot({ responseCacheMilliseconds: 60_000 }, (c) => ({
+        ...c,
+        auth: {
+          apiKeys: [
+            { name: 'one-source', sha256: sha256(READ), role: 'read', sources: [c.sources[0]!.name] },
+            { name: 'everything', sha256: sha256(ALL), role: 'read' },
+          ],
+        },
+      })),
+    });
+    await stack.gateway.snapshot!.whenComplete();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  const ask = async (key: string, query: string) => {
+    const res = await stack.gateway.yoga.fetch('http://backupql.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query }),
+    });
+    return { etag: res.headers.get('etag'), body: (await res.json()) as ExecutionResult<{ backupCoverage: { totalCount: number } }> };
+  };
+
+  it('keeps an answer per principal (what it may see), never across them, and never one that asks for fresh', async () => {
+    const query = '{ backupCoverage(first: 5) { totalCount } }';
+    const one = await ask(READ, query);
+    const all = await ask(ALL, query);
+    expect(ok(one.body).backupCoverage.totalCount).toBe(40);
+    expect(ok(all.body).backupCoverage.totalCount).toBe(120);
+    expect(one.etag).toBeTruthy();
+    expect(all.etag).toBeTruthy();
+    expect(one.etag).not.toBe(all.etag);
+    // Asked again, each gets its own answer back.
+    expect(ok((await ask(READ, query)).body).backupCoverage.totalCount).toBe(40);
+    expect(ok((await ask(ALL, query)).body).backupCoverage.totalCount).toBe(120);
+    // An unauthenticated request is refused as ever, cached answers or not.
+    const denied = await stack.gateway.yoga.fetch('http://backupql.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    expect(denied.status).toBe(401);
+    // fresh: true reads live every time.
+    stack.clearCalls();
+    const freshQuery = '{ backupCoverage(first: 2, fresh: true) { totalCount } }';
+    const first = await ask(ALL, freshQuery);
+    const afterFirst = stack.calls().length;
+    const second = await ask(ALL, freshQuery);
+    expect(first.etag).toBeNull();
+    expect(second.etag).toBeNull();
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(stack.calls().length).toBe(2 * afterFirst);
+  });
+});
+
 describe('the snapshot on a tiny refresh budget', { timeout: 60_000 }, () => {
   let stack: Stack;
   const BURST = 6;
   beforeAll(async () => {
     stack = await startStack({
       size: SIZE_3X40,
-      configure: withSnapshot({}, (c) => ({ ...c, sources: c.sources.map((s) => ({ ...s, refreshBudget: { callsPerMinute: 0.01, burst: BURST } })) })),
+      configure: withSnapshot({ responseCacheMilliseconds: 0 }, (c) => ({
+        ...c,
+        sources: c.sources.map((s) => ({ ...s, refreshBudget: { callsPerMinute: 0.01, burst: BURST } })),
+      })),
     });
   });
   afterAll(async () => {
@@ -352,7 +413,7 @@ describe('the snapshot over time (a manual clock)', { timeout: 60_000 }, () => {
     stack = await startStack({
       size: SIZE_3X40,
       clock,
-      configure: withSnapshot({ viewCacheMilliseconds: 0 }, (c) => ({
+      configure: withSnapshot({ viewCacheMilliseconds: 0, responseCacheMilliseconds: 0 }, (c) => ({
         ...c,
         sources: c.sources.map((s) => ({ ...s, retry: { maxRetries: 0 } })),
       })),

@@ -35,6 +35,9 @@ const core: Resolvers = {
   BackupCoverageConnection: { ...counted, asOf: (c, _args, ctx) => (c.asOf === undefined ? new Date(ctx.op.now) : c.asOf) },
   BackupCoverage: {
     asOf: (item, _args, ctx) => (item.asOf === undefined ? new Date(ctx.op.now) : item.asOf),
+    // The snapshot's views are shared for a while (`viewCacheMilliseconds`): the age is this request's.
+    ageSeconds: (item, _args, ctx) =>
+      item.asOf === undefined ? item.ageSeconds : item.lastSuccessAt ? Math.max(0, (ctx.op.now - item.lastSuccessAt.getTime()) / 1000) : null,
     stale: (item) => item.stale ?? false,
   },
   SnapshotSource: { callsAvailable: (s) => s.available() },

@@ -114,6 +114,8 @@ interface RdsBackupsKey extends BackupsKey {
   backupId: string | null;
 }
 
+const PRIMED_INDEXES = new WeakMap<readonly NodeLike[], Map<string, NodeLike>>();
+
 export class HuaweiSession implements SourceSession {
   readonly source: string;
   private readonly scope: CallScope;
@@ -231,11 +233,17 @@ export class HuaweiSession implements SourceSession {
   /** A primed instance by kind and instance ID (indexed at the first look-up). */
   private primedModel(kind: 'DcsInstance' | 'RdsInstance', instanceId: string): NodeLike | undefined {
     if (this.primedModels.length === 0) return undefined;
-    this.primedIndex ??= new Map(
-      this.primedModels
-        .filter((m): m is DcsInstanceModel | RdsInstanceModel => m.kind === 'DcsInstance' || m.kind === 'RdsInstance')
-        .map((m) => [`${m.kind}:${m.instanceId}`, m]),
-    );
+    // Indexed once per list (the snapshot hands every operation of a view the same array).
+    this.primedIndex ??=
+      PRIMED_INDEXES.get(this.primedModels) ??
+      PRIMED_INDEXES.set(
+        this.primedModels,
+        new Map(
+          this.primedModels
+            .filter((m): m is DcsInstanceModel | RdsInstanceModel => m.kind === 'DcsInstance' || m.kind === 'RdsInstance')
+            .map((m) => [`${m.kind}:${m.instanceId}`, m]),
+        ),
+      ).get(this.primedModels)!;
     return this.primedIndex.get(`${kind}:${instanceId}`);
   }
 

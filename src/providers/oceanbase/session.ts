@@ -140,6 +140,8 @@ interface JobsKey {
   to: number | null;
 }
 
+const PRIMED_INDEXES = new WeakMap<readonly NodeLike[], Map<string, ObTenantModel>>();
+
 export class ObSession implements SourceSession {
   readonly source: string;
   private readonly info: DataLoader<string, ObAgentInfo, string>;
@@ -264,12 +266,18 @@ export class ObSession implements SourceSession {
   private primedTenant(key: string): ObTenantModel | undefined {
     if (this.primedModels.length === 0) return undefined;
     if (!this.primedIndex) {
-      this.primedIndex = new Map();
-      for (const m of this.primedModels) {
-        if (m.kind !== 'ObTenant') continue;
-        const t = m as ObTenantModel;
-        this.primedIndex.set(`name:${t.tenantName}`, t).set(`id:${t.tenantId}`, t);
+      // Indexed once per list (the snapshot hands every operation of a view the same array).
+      let index = PRIMED_INDEXES.get(this.primedModels);
+      if (!index) {
+        index = new Map();
+        for (const m of this.primedModels) {
+          if (m.kind !== 'ObTenant') continue;
+          const t = m as ObTenantModel;
+          index.set(`name:${t.tenantName}`, t).set(`id:${t.tenantId}`, t);
+        }
+        PRIMED_INDEXES.set(this.primedModels, index);
       }
+      this.primedIndex = index;
     }
     return this.primedIndex.get(key);
   }
