@@ -17,6 +17,7 @@ const { values } = parseArgs({
     'dcs-per-project': { type: 'string' },
     'rds-per-project': { type: 'string' },
     'history-days': { type: 'string' },
+    'rate-limit': { type: 'string' },
   },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -32,7 +33,14 @@ const size =
         historyDays: num(values['history-days']) ?? 30,
       };
 const now = systemClock.now();
-const sims = await startFleetSimulators({ clock: systemClock, now, ...(size ? { size } : {}), latencyMs: num(values['latency-ms']) ?? 0 });
+const rate = num(values['rate-limit']);
+const sims = await startFleetSimulators({
+  clock: systemClock,
+  now,
+  ...(size ? { size } : {}),
+  latencyMs: num(values['latency-ms']) ?? 0,
+  ...(rate === undefined ? {} : { huaweiRateLimit: { requestsPerSecond: rate } }),
+});
 console.log(JSON.stringify({ config: sims.config(), now, simulators: [...sims.obshell.map((s) => s.url), sims.huawei.url] }));
 const stop = () => void sims.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);

@@ -66,13 +66,16 @@ export interface GatewayProcess {
  * A gateway for `config` in a child: the compiled build (`runtime: 'node'`, the default, as `npm
  * start`) or the TypeScript through tsx (`'tsx'`, as `npm run dev`); `nodeFlags` such as --cpu-prof.
  */
-export async function startGateway(config: Record<string, unknown>, options: { runtime?: 'node' | 'tsx'; nodeFlags?: string[] } = {}): Promise<GatewayProcess> {
+export async function startGateway(
+  config: Record<string, unknown>,
+  options: { runtime?: 'node' | 'tsx'; nodeFlags?: string[]; heapMb?: number } = {},
+): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'backupql-bench-'));
   const file = join(dir, 'config.yaml');
   // YAML is a superset of JSON.
   writeFileSync(file, JSON.stringify(config));
   // As `npm start` and `npm run dev` run it (package.json): the compiled build with its heap limit, or tsx.
-  const script = options.runtime === 'tsx' ? [...TSX, 'src/main.ts'] : ['--max-old-space-size=256', 'dist/main.js'];
+  const script = options.runtime === 'tsx' ? [...TSX, 'src/main.ts'] : [`--max-old-space-size=${options.heapMb ?? 256}`, 'dist/main.js'];
   const gateway = await startNode(
     [...(options.nodeFlags ?? []), ...script, '--config', file],
     { PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
