@@ -1308,3 +1308,55 @@ describe('the dashboard plugin (src/graphql/dashboard.ts)', () => {
     }
   });
 });
+
+describe('the dashboard over the fleet snapshot', () => {
+  let stack: Stack;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  const outside: string[] = [];
+  const clock = new ManualClock(FIXED_NOW);
+
+  beforeAll(async () => {
+    ({ stack, base, browser, context } = await startBrowserStack(outside, {
+      clock,
+      configure: (c) => ({
+        ...c,
+        snapshot: { enabled: true, tickSeconds: 0.02, viewCacheMilliseconds: 0, responseCacheMilliseconds: 0 },
+        sources: c.sources.map((s) => ({ ...s, retry: { maxRetries: 0 } })),
+      }),
+    }));
+    await stack.gateway.snapshot!.whenComplete();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('says how fresh the answer is, and marks the targets shown in their last known state when their source went away', async () => {
+    const cluster = stack.sims.fleet.oceanbase[0]!;
+    stack.sims.obshell[0]!.server.addFault({ kind: 'status', status: 503 });
+    try {
+      clock.advance(61_000);
+      const staleOf = async () =>
+        // (partial once the cluster fails: its error is in `errors`)
+        (await stack.query<{ backupCoverage: { nodes: { stale: boolean; source: string }[] } }>('{ backupCoverage(first: 100) { nodes { stale source } } }'))
+          .data!.backupCoverage.nodes;
+      const tenants = (await staleOf()).filter((n) => n.source === cluster.name).length;
+      expect(tenants).toBeGreaterThan(0);
+      await expect.poll(async () => (await staleOf()).filter((n) => n.stale).length, { timeout: 20_000 }).toBe(tenants);
+
+      const { page, errors } = await newPage(context);
+      await page.goto(`${base}/`);
+      await fleetLoaded(page);
+      // The oldest read is the stale cluster's, 61 s before the API's "now".
+      expect(await page.locator('[data-as-of]').getAttribute('data-as-of')).toBe(new Date(FIXED_NOW).toISOString());
+      expect(await page.locator('[data-as-of]').innerText()).toBe('Read upstream 1 min ago at the oldest.');
+      expect(await page.locator('.coverage-table .stale-mark').count()).toBe(tenants);
+      expect(errors).toEqual([]);
+    } finally {
+      stack.clearFaults();
+    }
+  });
+});

@@ -205,7 +205,7 @@ export function App() {
             </div>
           ) : null}
           <main aria-busy={fleet.loading}>
-            <FleetSummary summary={fleet.coverage?.summary ?? null} stateHref={stateHref} />
+            <FleetSummary summary={fleet.coverage?.summary ?? null} stateHref={stateHref} asOf={fleet.coverage?.asOf} now={now} />
             <SourceList sources={sources} loading={fleet.loading} />
             {others.length ? (
               <div class="notice" role="note">

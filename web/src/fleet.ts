@@ -21,23 +21,31 @@ export interface Coverage {
   errors: ApiError[];
   /** The API's "now" (its clock can differ from the browser's), when an item tells it. */
   serverNow: number | null;
+  /**
+   * When the least recently read target was read upstream (the API's snapshot; a live answer: its
+   * "now"); null while one was never read.
+   */
+  asOf: string | null;
 }
 
 export async function loadCoverage(signal: AbortSignal): Promise<Coverage> {
   const first = await ask(CoverageQuery, { first: 100, after: null }, signal);
   const items = [...first.data.backupCoverage.nodes];
   const errors = [...first.errors];
+  let asOf = first.data.backupCoverage.asOf ?? null;
   let pageInfo = first.data.backupCoverage.pageInfo;
   for (let page = 1; pageInfo.hasNextPage && pageInfo.endCursor && page < MAX_COVERAGE_PAGES; page++) {
     const next = await ask(CoverageQuery, { first: 100, after: pageInfo.endCursor }, signal);
     items.push(...next.data.backupCoverage.nodes);
     errors.push(...next.errors);
+    const at = next.data.backupCoverage.asOf ?? null;
+    if (asOf !== null && (at === null || Date.parse(at) < Date.parse(asOf))) asOf = at;
     pageInfo = next.data.backupCoverage.pageInfo;
   }
   // ageSeconds is counted from the API's clock: lastSuccessAt + ageSeconds is its "now".
   const dated = items.find((i) => i.lastSuccessAt && typeof i.ageSeconds === 'number');
   const serverNow = dated ? Date.parse(dated.lastSuccessAt!) + dated.ageSeconds! * 1000 : null;
-  return { summary: first.data.backupCoverage.summary, items, errors, serverNow };
+  return { summary: first.data.backupCoverage.summary, items, errors, serverNow, asOf };
 }
 
 export async function loadRecent(signal: AbortSignal): Promise<{ recent: Recent; errors: ApiError[] }> {

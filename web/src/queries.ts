@@ -8,6 +8,7 @@ import { graphql } from './gql';
 export const CoverageQuery = graphql(`
   query DashboardCoverage($first: Int!, $after: String) {
     backupCoverage(first: $first, after: $after) {
+      asOf
       summary {
         total
         ok
@@ -30,6 +31,7 @@ export const CoverageQuery = graphql(`
         ageSeconds
         rpoHours
         limitation
+        stale
         target {
           __typename
           ... on ObTenant {

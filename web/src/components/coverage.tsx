@@ -126,6 +126,7 @@ export function CoverageTable({ items, loading, view, now }: { items: CoverageIt
                       <StateBadge state={item.state} />
                       {item.reasons.length ? <span class="reasons">{item.reasons.map((r) => REASONS[r] ?? r).join(', ')}</span> : null}
                       {item.limitation ? <span class="reasons">{item.limitation}</span> : null}
+                      {item.stale ? <span class="reasons stale-mark">last known state (its source could not be read again)</span> : null}
                     </td>
                     <td class="provider">{item.provider}</td>
                     <td class="source">{item.source}</td>

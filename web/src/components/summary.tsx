@@ -1,6 +1,7 @@
 /** The fleet at a glance: counts by coverage state, and whether each source could be read. */
 import type { SourceStatus, Summary } from '../fleet';
 import type { CoverageState } from '../gql/graphql';
+import { Ago } from './bits';
 
 const FIGURES: { state: CoverageState; key: Exclude<keyof Summary, 'total'>; label: string }[] = [
   { state: 'OK', key: 'ok', label: 'OK' },
@@ -11,10 +12,32 @@ const FIGURES: { state: CoverageState; key: Exclude<keyof Summary, 'total'>; lab
   { state: 'UNKNOWN', key: 'unknown', label: 'Unknown' },
 ];
 
-export function FleetSummary({ summary, stateHref }: { summary: Summary | null; stateHref: (state: CoverageState) => string }) {
+export function FleetSummary({
+  summary,
+  stateHref,
+  asOf,
+  now,
+}: {
+  summary: Summary | null;
+  stateHref: (state: CoverageState) => string;
+  /** When the oldest target shown was read upstream (undefined: not known yet). */
+  asOf?: string | null;
+  now: number;
+}) {
   return (
     <section aria-labelledby="summary-title" class="summary">
       <h2 id="summary-title">Fleet summary{summary ? <span class="muted"> · {summary.total} targets</span> : null}</h2>
+      {summary && asOf !== undefined ? (
+        <p class="muted as-of" data-as-of={asOf ?? ''}>
+          {asOf === null ? (
+            'Some targets have not been read yet.'
+          ) : (
+            <>
+              Read upstream <Ago iso={asOf} now={now} /> at the oldest.
+            </>
+          )}
+        </p>
+      ) : null}
       <ul class="figures">
         {FIGURES.map(({ state, key, label }) => (
           <li key={state} class={`figure state-${state.toLowerCase()}`}>

@@ -133,7 +133,7 @@ export type DashboardCoverageQueryVariables = Exact<{
 }>;
 
 
-export type DashboardCoverageQuery = { backupCoverage: { summary: { total: number, ok: number, stale: number, failing: number, running: number, never: number, unknown: number }, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ provider: Provider, source: string, state: CoverageState, reasons: Array<CoverageReason>, lastSuccessAt: string | null, ageSeconds: number | null, rpoHours: number, limitation: string | null, target:
+export type DashboardCoverageQuery = { backupCoverage: { asOf: string | null, summary: { total: number, ok: number, stale: number, failing: number, running: number, never: number, unknown: number }, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ provider: Provider, source: string, state: CoverageState, reasons: Array<CoverageReason>, lastSuccessAt: string | null, ageSeconds: number | null, rpoHours: number, limitation: string | null, stale: boolean, target:
         | { __typename: 'DcsInstance', id: string, name: string | null, instanceId: string }
         | { __typename: 'ObTenant', id: string, tenantName: string }
         | { __typename: 'RdsInstance', id: string, name: string | null, instanceId: string }
@@ -369,6 +369,7 @@ export const DashboardTimeRangeFragmentDoc = new TypedDocumentString(`
 export const DashboardCoverageDocument = new TypedDocumentString(`
     query DashboardCoverage($first: Int!, $after: String) {
   backupCoverage(first: $first, after: $after) {
+    asOf
     summary {
       total
       ok
@@ -391,6 +392,7 @@ export const DashboardCoverageDocument = new TypedDocumentString(`
       ageSeconds
       rpoHours
       limitation
+      stale
       target {
         __typename
         ... on ObTenant {
