@@ -17,7 +17,7 @@ import { BudgetExceededError, CodedError } from '../core/errors.js';
 import { RedisLease, SOLE_LEASE } from '../core/lease.js';
 import { statusWanted, type BackupCommon, type NodeLike } from '../core/models.js';
 import { wants, type KindFilter, type Target } from '../core/provider.js';
-import { backupTasksPage, type BackupTaskConnection, type BackupTaskFilter, type BackupTasksRequest } from '../fleet/backups.js';
+import { backupTasksPage, type BackupTaskConnection, type BackupTasksRequest } from '../fleet/backups.js';
 import {
   assess,
   base,
@@ -215,7 +215,7 @@ export class SnapshotService {
   }
 
   private async coverageAnswer(op: Operation, req: CoverageRequest, selected: Selected, recompute: boolean) {
-    const view = this.coverageView(op, req.filter, req.rpoOverride, selected, recompute);
+    const view = this.coverageView(op, req.rpoOverride, selected, recompute);
     const states = req.states ? [...req.states].sort().join() : '';
     let selection = view.selections.get(states);
     if (!selection) {
@@ -237,7 +237,7 @@ export class SnapshotService {
     return { connection: await coveragePage(req, selection.items, selection.keys, selection.summary), asOf: selection.asOf, failures: view.failures };
   }
 
-  private coverageView(op: Operation, filter: SourceFilter, rpoOverride: number | null, selected: Selected, recompute: boolean): CoverageView {
+  private coverageView(op: Operation, rpoOverride: number | null, selected: Selected, recompute: boolean): CoverageView {
     const key = JSON.stringify([selected.map((s) => [s.runtime.name, s.kinds]), rpoOverride]);
     return this.cached(this.coverageViews, key, op.now, recompute, (): CoverageView => {
       const items: CoverageItem[] = [];
@@ -259,7 +259,6 @@ export class SnapshotService {
         if (failure) failures.push(failure);
       }
       const keyed = items.map((item) => ({ item, key: COVERAGE_ORDER.key(item) })).sort((a, b) => COVERAGE_ORDER.compare(a.key, b.key));
-      void filter;
       return { selections: new Map(), items: keyed.map((k) => k.item), keys: keyed.map((k) => k.key), models, failures };
     });
   }
@@ -276,7 +275,7 @@ export class SnapshotService {
 
   async backupTasks(op: Operation, req: BackupTasksRequest, report: (error: unknown) => void): Promise<BackupTaskConnection & { asOf: Date | null }> {
     const selected = selectRuntimes(op, req.filter);
-    const view = this.backupView(op, req.filter, req.statuses, selected);
+    const view = this.backupView(req.statuses, selected);
     const { from, to } = req.window;
     // Newest first: the window is one run of the list, found by binary search on the start time.
     const firstAt = (t: number) => lowerBound(view.keys, (k) => (k.t ?? -Infinity) <= t);
@@ -288,7 +287,7 @@ export class SnapshotService {
     return { ...(await backupTasksPage(req, [stream])), asOf: view.asOf };
   }
 
-  private backupView(op: Operation, filter: BackupTaskFilter, statuses: BackupTasksRequest['statuses'], selected: Selected): BackupView {
+  private backupView(statuses: BackupTasksRequest['statuses'], selected: Selected): BackupView {
     const key = JSON.stringify([selected.map((s) => [s.runtime.name, s.kinds]), statuses]);
     // Backups do not depend on "now": this view is computed again only when the snapshot changed.
     return this.cached(this.backupViews, key, null, false, () => {
@@ -310,7 +309,6 @@ export class SnapshotService {
         if (failure) failures.push(failure);
       }
       const keyed = items.map((item) => ({ item, key: BACKUP_ORDER.key(item) })).sort((a, b) => BACKUP_ORDER.compare(a.key, b.key));
-      void filter;
       return {
         items: keyed.map((k) => k.item),
         keys: keyed.map((k) => k.key),

@@ -440,6 +440,7 @@ describe('Prometheus alerts', () => {
       ['BackupqlCircuitOpen', '5m', 'warning'],
       ['BackupqlGatewayDown', '5m', undefined],
       ['BackupqlArchiveLagging', '15m', 'page'],
+      ['BackupqlSnapshotStale', '10m', 'warning'],
     ];
     for (const [name, delay, severity] of expected) {
       const rule = byName.get(name);
@@ -457,6 +458,7 @@ describe('Prometheus alerts', () => {
       'backupql_circuit_state',
       'backupql_graphql_operations_total',
       'backupql_upstream_requests_total',
+      'backupql_snapshot_oldest_read_timestamp_seconds',
     ]);
     for (const rule of byName.values()) {
       expect(['page', 'warning'], rule.alert).toContain(rule.labels?.severity);
