@@ -138,6 +138,15 @@ export const configSchema = z
           .max(65_536)
           .default(64)
           .describe('Upper bound on the memory the cached pages take, MB (in process; with Redis, its local layer takes at most 8 MiB of it).'),
+        /** Whole answers of queries kept per principal (graphql/response-cache.ts); only while pages are cached. */
+        responseMilliseconds: z
+          .int()
+          .min(0)
+          .max(60_000)
+          .default(1_000)
+          .describe(
+            'Whole answers of queries are kept this long per principal and served again without executing, ms (0: off; off too while `ttlSeconds` is 0); never one with errors, one that asks for `fresh`, or a mutation, and a mutation clears them.',
+          ),
         /** Keep the pages in Redis instead (core/redis-cache.ts); while it is unreachable nothing is cached. */
         redis: z
           .object({
@@ -155,7 +164,7 @@ export const configSchema = z
           .describe('Keep the pages in Redis, shared by the replicas; while it is unreachable nothing is cached and queries go on.'),
       })
       .strict()
-      .default({ ttlSeconds: 30, maxMegabytes: 64 })
+      .default({ ttlSeconds: 30, maxMegabytes: 64, responseMilliseconds: 1_000 })
       .describe('The short-lived cache of upstream pages (successful reads), in process memory or, shared by the replicas, in Redis.'),
     /** `/metrics`, `/health`, `/readiness` and the background collector of backup state. */
     operations: z

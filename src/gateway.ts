@@ -33,7 +33,7 @@ import { ActionService } from './graphql/actions.js';
 import type { Services } from './graphql/context.js';
 import { LiveHub } from './live/hub.js';
 import { SnapshotService } from './snapshot/service.js';
-import { useSnapshotResponseCache } from './graphql/response-cache.js';
+import { useGatewayResponseCache } from './graphql/response-cache.js';
 import { serveWebSocket, type WebSocketInitialContext } from './graphql/websocket.js';
 import type { IncomingMessage } from 'node:http';
 
@@ -149,6 +149,16 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     // Per-client limits: a credential is one client; with the API open, an address is.
     clientKey: principal.via === 'open' ? `address:${address ?? 'unknown'}` : `principal:${principal.name}`,
   });
+  const responseCache = useGatewayResponseCache({
+    ttlMs: cacheTtlMs > 0 ? config.cache.responseMilliseconds : 0,
+    snapshotTtlMs: snapshot ? config.snapshot.responseCacheMilliseconds : null,
+    maxEntries: 1_000,
+    maxBytes: 16 * 1024 * 1024,
+    clock,
+    principals,
+    authEnabled: authenticator.enabled,
+    ...(metrics ? { observe: (event: 'hit' | 'stored') => metrics.responseCache(event) } : {}),
+  });
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: endpoint,
@@ -183,7 +193,7 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
       useArmor(config.limits),
       useQueryCost(config.limits),
       usePartialErrors(),
-      ...(snapshot ? useSnapshotResponseCache(config.snapshot.responseCacheMilliseconds, principals, authenticator.enabled) : []),
+      ...responseCache.plugins,
     ],
   });
 

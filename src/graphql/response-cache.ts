@@ -1,49 +1,131 @@
 /**
- * With the fleet snapshot on, the answers of the fields it serves are the same for every viewer
- * with the same access until the snapshot changes: yoga's response cache keeps them for
- * `snapshot.responseCacheMilliseconds` (1 s by default), so that 50 dashboards polling at once
- * cost one execution a second, not 50. Only these root fields make an answer cacheable
- * (`ttlPerSchemaCoordinate`; every other field's TTL is 0), per principal (the session), never an
- * answer with errors, never an operation that asks for `fresh`, and never a mutation.
+ * Whole answers of queries, kept a moment per principal: 50 dashboards polling the same queries
+ * cost one execution a second, not 50 (yoga's response cache, `@graphql-yoga/plugin-response-cache`;
+ * a hit is answered from memory before parsing, validation and execution).
+ *
+ * - Every query's answer is kept `cache.responseMilliseconds` (1 s by default), only while the page
+ *   cache is on (`cache.ttlSeconds` > 0): with it off, every answer is read live. The fields the
+ *   snapshot serves keep theirs `snapshot.responseCacheMilliseconds` when the snapshot is on.
+ * - Per principal (its kind, name and sources): an answer is never served to another viewer.
+ * - Never an answer with errors (a partial answer is never kept), never an operation that asks for
+ *   `fresh`, never a mutation or subscription, never a conditional request (no 304 path).
+ * - A mutation that ran clears every kept answer, so that what it did shows in the next read.
+ * - Expiry is read from the gateway's clock (fixed in tests).
  *
  * It runs after authentication (the principal is known by then) and after persisted operations
- * (the document is resolved): a cached answer is served only to a request that would have been
- * let through to execute the same document.
+ * (the document is resolved): a kept answer is served only to a request that would have been let
+ * through to execute the same document, which passed validation and the cost limits when it ran.
  */
-import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
+import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
+import { getOperationAST, OperationTypeNode, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../lib/clock.js';
 import type { Principal } from './auth.js';
 
 /** The root fields the snapshot answers. */
-const CACHEABLE = ['Query.backupCoverage', 'Query.backupTasks', 'Query.instances', 'Query.fleetSnapshot'];
+const SNAPSHOT_FIELDS = ['Query.backupCoverage', 'Query.backupTasks', 'Query.instances', 'Query.fleetSnapshot'];
 
-export function useSnapshotResponseCache(ttlMs: number, principals: WeakMap<Request, Principal>, authEnabled: boolean): Plugin[] {
-  if (ttlMs <= 0) return [];
+export interface ResponseCacheOptions {
+  /** Every query's answer, ms (0: only the snapshot's fields). */
+  ttlMs: number;
+  /** The snapshot's fields, ms, when the snapshot is on (null: off). */
+  snapshotTtlMs: number | null;
+  /** Most answers kept (least recently used dropped first). */
+  maxEntries: number;
+  /** Upper bound on their size, bytes (estimated as the answer's JSON length). */
+  maxBytes: number;
+  clock: Clock;
+  principals: WeakMap<Request, Principal>;
+  authEnabled: boolean;
+  /** Hears each hit and each answer kept (metrics). */
+  observe?: (event: 'hit' | 'stored') => void;
+}
+
+/** The kept answers: least recently used dropped first, expiry on the gateway's clock, cleared by a mutation. */
+export class ResponseStore implements Cache {
+  private readonly lru: LRUCache<string, ExecutionResult>;
+
+  constructor(
+    options: Pick<ResponseCacheOptions, 'maxEntries' | 'maxBytes' | 'clock'>,
+    private readonly observe?: (event: 'hit' | 'stored') => void,
+  ) {
+    this.lru = new LRUCache<string, ExecutionResult>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      sizeCalculation: (result, key) => Math.max(1, JSON.stringify(result).length + key.length),
+      ttlAutopurge: false,
+      ttlResolution: 0,
+      perf: options.clock,
+    });
+  }
+
+  get(key: string): ExecutionResult | undefined {
+    const hit = this.lru.get(key);
+    if (hit) this.observe?.('hit');
+    return hit;
+  }
+
+  set(key: string, result: ExecutionResult, _entities: unknown, ttl: number): void {
+    if (!(ttl > 0) || !Number.isFinite(ttl)) return;
+    this.lru.set(key, result, { ttl });
+    this.observe?.('stored');
+  }
+
+  /** By entity is not used (a mutation clears everything). */
+  invalidate(): void {
+    this.lru.clear();
+  }
+
+  clear(): void {
+    this.lru.clear();
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+}
+
+export function useGatewayResponseCache(options: ResponseCacheOptions): { plugins: Plugin[]; store: ResponseStore | null } {
+  const { ttlMs, snapshotTtlMs, principals, authEnabled } = options;
+  if (ttlMs <= 0 && !(snapshotTtlMs !== null && snapshotTtlMs > 0)) return { plugins: [], store: null };
+  const store = new ResponseStore(options, options.observe);
   const queries = new WeakMap<Request, string>();
   const record: Plugin = {
     onParams({ params, request }) {
       queries.set(request, params.query ?? '');
     },
+    // A mutation that ran (whatever its outcome) clears every kept answer.
+    onExecute({ args }) {
+      const { document, operationName } = args as { document: DocumentNode; operationName?: string | null };
+      if (getOperationAST(document, operationName)?.operation !== OperationTypeNode.MUTATION) return;
+      store.clear();
+      return { onExecuteDone: () => store.clear() };
+    },
   };
   const cacheable = (request: Request) => {
     const query = queries.get(request);
-    // `fresh` reads live by definition; a conditional request is answered in full (no 304 path).
     return query !== undefined && !/\bfresh\b|\bmutation\b|\bsubscription\b/.test(query) && !request.headers.has('if-none-match');
   };
-  return [
-    record,
-    useResponseCache({
-      ttl: 0,
-      ttlPerSchemaCoordinate: Object.fromEntries(CACHEABLE.map((c) => [c, ttlMs])),
-      // What the principal may see decides the answer: its kind, name and sources.
-      session: (request) => {
-        const principal = principals.get(request);
-        if (!principal) return authEnabled ? null : 'open';
-        return JSON.stringify([principal.via, principal.name, principal.sources]);
-      },
-      enabled: (request) => cacheable(request) && (!authEnabled || principals.has(request)),
-      invalidateViaMutation: false,
-      includeExtensionMetadata: false,
-    }),
-  ];
+  const perField: Record<string, number> = snapshotTtlMs !== null ? Object.fromEntries(SNAPSHOT_FIELDS.map((c) => [c, snapshotTtlMs])) : {};
+  return {
+    store,
+    plugins: [
+      record,
+      useResponseCache({
+        ttl: Math.max(0, ttlMs),
+        ttlPerSchemaCoordinate: perField,
+        cache: store,
+        // What the principal may see decides the answer: its kind, name and sources.
+        session: (request) => {
+          const principal = principals.get(request);
+          if (!principal) return authEnabled ? null : 'open';
+          return JSON.stringify([principal.via, principal.name, principal.sources]);
+        },
+        enabled: (request) => cacheable(request) && (!authEnabled || principals.has(request)),
+        invalidateViaMutation: false,
+        includeExtensionMetadata: false,
+      }),
+    ],
+  };
 }

@@ -85,8 +85,9 @@ class Fixture {
 
   /** A replica: the stack's sources, the page cache in Redis at `url`. */
   replica(url: string, config: Config | ConfigInput = this.stack.gateway.config, keyPrefix?: string): Gateway {
+    // The pages are what is tested: no whole answers kept besides (the response cache, per replica).
     const gateway = createGateway(
-      { ...config, cache: { ttlSeconds: TTL_SECONDS, maxMegabytes: 64, redis: { url, ...(keyPrefix ? { keyPrefix } : {}) } } },
+      { ...config, cache: { ttlSeconds: TTL_SECONDS, maxMegabytes: 64, responseMilliseconds: 0, redis: { url, ...(keyPrefix ? { keyPrefix } : {}) } } },
       { clock: FIXED_CLOCK },
     );
     this.gateways.push(gateway);
