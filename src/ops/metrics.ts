@@ -21,6 +21,7 @@ export class Metrics implements UpstreamObserver {
   private readonly upstreamSeconds: Histogram<'source' | 'provider' | 'route'>;
   private readonly retries: Counter<'source' | 'provider'>;
   private readonly cacheRequests: Counter<'result'>;
+  private readonly responseCacheEvents: Counter<'event'>;
   readonly redisErrors: Counter<'op'>;
   readonly lastSuccess: Gauge<'source' | 'provider' | 'target' | 'id'>;
   readonly rpo: Gauge<'source' | 'provider' | 'target' | 'id'>;
@@ -93,6 +94,12 @@ export class Metrics implements UpstreamObserver {
       name: 'backupql_cache_requests_total',
       help: 'Page cache look-ups by result (hit, miss).',
       labelNames: ['result'],
+      registers,
+    });
+    this.responseCacheEvents = new Counter({
+      name: 'backupql_graphql_response_cache_total',
+      help: 'Whole answers served again from the response cache (hit) and answers kept (stored); a hit is not counted in backupql_graphql_operations_total.',
+      labelNames: ['event'],
       registers,
     });
     this.redisErrors = new Counter({
@@ -237,6 +244,10 @@ export class Metrics implements UpstreamObserver {
 
   cache(result: 'hit' | 'miss'): void {
     this.cacheRequests.inc({ result });
+  }
+
+  responseCache(event: 'hit' | 'stored'): void {
+    this.responseCacheEvents.inc({ event });
   }
 
   /** What the snapshot's refreshers tell (src/snapshot/refresher.ts). */

@@ -37,8 +37,29 @@ function operationName(document: DocumentNode | undefined, given: string | null 
   return undefined;
 }
 
+/** The first operation's name in a document's text, without parsing it (for answers served from the response cache). */
+function nameInText(query: string | undefined): string | undefined {
+  return query ? /(?:^|[\s{}])(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query)?.[1] : undefined;
+}
+
 export function useOperationMetrics(metrics: Metrics): Plugin<GraphQLContext> {
+  const asked = new WeakMap<Request, { query?: string | undefined; operationName?: string | null | undefined }>();
   return {
+    onParams({ params, request }) {
+      asked.set(request, params);
+    },
+    // An answer from the response cache (graphql/response-cache.ts) is a success of its operation that ran nothing.
+    onResultProcess({ request, result }) {
+      const cached = (r: unknown) => Boolean((r as Record<symbol, unknown> | null)?.[Symbol.for('servedFromResponseCache')]);
+      if (Array.isArray(result)) {
+        // A batch: its operations' names are not kept apart.
+        for (const r of result) if (cached(r)) metrics.operation(undefined, 'success');
+        return;
+      }
+      if (!cached(result)) return;
+      const params = asked.get(request);
+      metrics.operation(params?.operationName || nameInText(params?.query), 'success');
+    },
     onParse() {
       return ({ result }) => {
         if (result instanceof Error) metrics.operation(undefined, 'invalid');

@@ -102,17 +102,23 @@ describe('/metrics', () => {
     stack = await startStack({ cache: true });
     const q = 'query Fleet { instances(first: 5) { totalCount } }';
     expect((await stack.query(q)).errors).toBeUndefined();
+    // The same again: answered from the response cache (counted, nothing executed).
     expect((await stack.query(q)).errors).toBeUndefined();
+    // Another document over the same pages: executed, every page from the page cache.
+    expect((await stack.query('query Fleet { instances(first: 5) { totalCount pageInfo { hasNextPage } } }')).errors).toBeUndefined();
     expect((await stack.query('query Broken { nope }')).errors).toBeDefined();
     const calls = stack.calls();
     const res = await get(stack, '/metrics');
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = res.text;
-    expect(sample(text, 'backupql_graphql_operations_total', { operation: 'Fleet', outcome: 'success' })).toBe(2);
+    expect(sample(text, 'backupql_graphql_operations_total', { operation: 'Fleet', outcome: 'success' })).toBe(3);
+    expect(sample(text, 'backupql_graphql_response_cache_total', { event: 'hit' })).toBe(1);
+    expect(sample(text, 'backupql_graphql_response_cache_total', { event: 'stored' })).toBe(2);
     expect(sample(text, 'backupql_graphql_operations_total', { operation: 'Broken', outcome: 'invalid' })).toBe(1);
+    // Durations are of executions: the cached answer ran none.
     expect(sample(text, 'backupql_graphql_operation_duration_seconds_count', { operation: 'Fleet', outcome: 'success' })).toBe(2);
-    // The request path's upstream calls, per operation: every call of this test (the second run was cached).
+    // The request path's upstream calls, per operation: every call of this test (the later runs were cached).
     expect(calls.length).toBeGreaterThan(0);
     expect(sample(text, 'backupql_graphql_operation_upstream_calls_total', { operation: 'Fleet' })).toBe(calls.length);
     // Every call the simulators received is counted under its source, route and status.
@@ -125,7 +131,7 @@ describe('/metrics', () => {
     expect(counted).toBe(dcsLists);
     expect(sample(text, 'backupql_upstream_requests_total', { source, provider: 'huaweicloud', status: '200' })).toBeGreaterThan(0);
     expect(sample(text, 'backupql_upstream_request_duration_seconds_count', { source })).toBeGreaterThan(0);
-    // The second run was answered from the cache.
+    // The third run was answered from the page cache.
     expect(sample(text, 'backupql_cache_requests_total', { result: 'hit' })).toBeGreaterThan(0);
     expect(sample(text, 'backupql_cache_requests_total', { result: 'miss' })).toBe(calls.length);
     expect(sample(text, 'backupql_circuit_state', { source, provider: 'huaweicloud' })).toBe(0);
