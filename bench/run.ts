@@ -410,7 +410,7 @@ Gateway RSS (compiled, defaults): ${mb(rssAtStart)} idle after start; ${mb(rssId
 
 - **Calls and rounds: at the limit.** Every canonical operation makes the fewest calls in the fewest
   rounds (asserted deterministically by test/fleet/canonical.test.ts; confirmed above by arrival times).
-- **Latency: at L = 100 within target for the one-round look-ups, near it elsewhere, not at L = 20.**
+- **Latency: not within target at L = 20; at L = 100 near it for the look-ups, above it for the dashboard queries (the table gives this run's count).**
   What is left above the critical path is CPU, about 0.5–1 ms per upstream call for the gateway and
   the simulator together on the same 2 cores (signing, HTTP, JSON, validation, mapping): nothing for
   a 2-call look-up, 40–70 ms for the 40–80-call dashboard queries (coverage makes 77 since it also
