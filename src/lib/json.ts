@@ -7,16 +7,18 @@ import { isInteger, isSafeNumber, parse, stringify } from 'lossless-json';
  *
  * lossless-json's parser is written in JavaScript and several times slower than `JSON.parse`, so
  * text that cannot hold an unsafe integer goes to `JSON.parse`: an integer above 2^53 has at least
- * 16 digits, and text without such a run of digits (anywhere: a match in a string only costs
- * speed) parses exactly either way. Integers are written out in digits by every upstream here
- * (Go's encoding/json never uses an exponent for int64).
+ * 16 digits, and a JSON number starts the text or follows `:`, `[` or `,` (and whitespace, and a
+ * minus sign); text without such a start followed by 16 digits parses exactly either way. A match
+ * inside a string only costs speed; a float's digits after its point (`0.30000000000000004`, the
+ * sizes Huawei's answers carry) no longer send the text down the slow path. Integers are written
+ * out in digits by every upstream here (Go's encoding/json never uses an exponent for int64).
  */
 export function parseJsonLossless(text: string): unknown {
-  if (!SIXTEEN_DIGITS.test(text)) return JSON.parse(text);
+  if (!LONG_INTEGER_START.test(text)) return JSON.parse(text);
   return parse(text, null, parseNumber);
 }
 
-const SIXTEEN_DIGITS = /\d{16}/;
+const LONG_INTEGER_START = /(?:^|[:[,])\s*-?\d{16}/;
 
 function parseNumber(value: string): number | bigint {
   if (isSafeNumber(value)) return Number(value);

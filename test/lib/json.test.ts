@@ -23,6 +23,17 @@ describe('lossless JSON fast path', () => {
     expect((parseJsonLossless('[1, -9007199254740993]') as unknown[])[1]).toBe(-9007199254740993n);
     expect(parseJsonLossless('{"id":"4e5f","n":[1,2.5,-3],"s":"x"}')).toEqual({ id: '4e5f', n: [1, 2.5, -3], s: 'x' });
     expect(parseJsonLossless('{"max":9007199254740991}')).toEqual({ max: 9007199254740991 });
+    // Where a JSON number can start: the text's start, after whitespace, in an array, after a minus.
+    expect(parseJsonLossless('9007199254740993')).toBe(9007199254740993n);
+    expect(parseJsonLossless('{"a" :\n\t 9007199254740993}')).toEqual({ a: 9007199254740993n });
+    expect(parseJsonLossless('[9007199254740993,\r\n-9007199254740995]')).toEqual([9007199254740993n, -9007199254740995n]);
+    // A long run of digits in a float or a string is not an integer: the same values either way.
+    expect(parseJsonLossless('{"size":0.30000000000000004,"id":"12345678901234567890","big":1e300}')).toEqual({
+      size: 0.30000000000000004,
+      id: '12345678901234567890',
+      big: 1e300,
+    });
+    expect(parseJsonLossless('{"x":12345678901234567.5}')).toEqual({ x: Number('12345678901234567.5') });
   });
 
   it('writes values without bigint natively and refuses what JSON cannot hold', () => {
