@@ -96,12 +96,12 @@ export interface SimServerOptions {
   routes: RouteDef[];
   /** Answer for requests no route matches. */
   notFound: (req: SimRequest) => SimResponse;
-  /** Added to every request before it is handled. */
+  /** How long after a request arrives its answer leaves, at the least (the handling within it). */
   latencyMs?: number;
   /** The stack's clock: `receivedAt` (what auth timestamps are checked against). Default: the system clock. */
   clock?: Clock;
   /**
-   * Runs before each request is answered (after holding and latency, before faults and the route):
+   * Runs before each request is answered (after holding, before faults and the route):
    * the simulators bring their backups in progress up to the clock's "now" here (progress.ts).
    */
   beforeRequest?: () => void;
@@ -295,21 +295,30 @@ export class SimServer {
 
     try {
       if (this.holding) await new Promise<void>((go) => this.held.push(go));
-      if (this.latencyMs > 0) await sleep(this.latencyMs);
+      // The answer leaves `latencyMs` after the request came (or once it is ready, if later): the
+      // simulator's own work falls within that time, as a remote server's does on its own machine.
+      const due = performance.now() + this.latencyMs;
+      const answerAt = async () => {
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+      };
       this.beforeRequest?.();
       const fault = matched ? this.takeFault(matched.def.name, matched.params, query) : undefined;
       if (fault) record.fault = fault.kind;
 
       if (fault?.kind === 'reset') {
+        await answerAt();
         finish(null);
         req.socket.destroy();
         return;
       }
       if (fault?.kind === 'stall') {
         if (fault.ms === undefined) return; // never answers; the socket is destroyed on close()
+        await answerAt();
         await sleep(fault.ms);
       }
       if (fault?.kind === 'status') {
+        await answerAt();
         const headers = { 'content-type': 'application/json', ...fault.headers };
         send(res, { status: fault.status, headers, body: fault.body ?? '' });
         finish(fault.status);
@@ -317,6 +326,7 @@ export class SimServer {
       }
 
       const response = matched ? await matched.def.handle(simReq) : this.notFound(simReq);
+      await answerAt();
       if (fault?.kind === 'malformed') {
         send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"successful":true,"data":{"contents":[{"id":' });
         finish(200);

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpTransport, TransportError } from '../../src/lib/http.js';
 import { SimServer, sleep } from '../../src/simulators/harness.js';
 
-/** A two-route simulator that echoes what it received, to test the shared knobs themselves. */
+/** When the `echo.flag` route last ran (`performance.now()`). */
+let flagHandledAt = 0;
+
+/** A small simulator that echoes what it received, to test the shared knobs themselves. */
 function echoServer(): SimServer {
   return new SimServer({
     name: 'echo',
@@ -16,6 +19,15 @@ function echoServer(): SimServer {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ id: req.params.id, q: req.query.get('q'), padding: 'x'.repeat(200) }),
         }),
+      },
+      {
+        name: 'echo.flag',
+        method: 'GET',
+        pattern: '/flag',
+        handle: () => {
+          flagHandledAt = performance.now();
+          return { status: 200, body: '{}' };
+        },
       },
       {
         name: 'echo.slow',
@@ -114,6 +126,22 @@ describe('simulator harness', () => {
     const started = Date.now();
     await get('/items/1');
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+
+  it('handles a request when it arrives, and answers once the latency has passed: the handling falls within it', async () => {
+    sim.latencyMs = 1500;
+    const patient = new HttpTransport({ timeoutMs: 10_000 });
+    try {
+      flagHandledAt = 0;
+      const sentAt = performance.now();
+      const res = await patient.send({ method: 'GET', url: new URL('/flag', url) });
+      expect(res.status).toBe(200);
+      // Handled at once (a wide margin: 1 s of the 1.5 s), answered after the whole latency.
+      expect(flagHandledAt - sentAt).toBeLessThan(1000);
+      expect(sim.calls.at(-1)!.durationMs).toBeGreaterThanOrEqual(1450);
+    } finally {
+      await patient.close();
+    }
   });
 
   it('exposes the knobs over HTTP for other processes', async () => {
