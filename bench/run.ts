@@ -98,7 +98,7 @@ async function throughput(url: string, body: Body, seconds = THROUGHPUT_SECONDS,
  * measured in one process, the fleet overview over cached pages gave 213 req/s right after a cold
  * start and 267 req/s after this warm-up.
  */
-async function warmUp(url: string, bodies: Body[], rounds = QUICK ? 1 : 5, seconds = QUICK ? 0.1 : 0.3): Promise<void> {
+async function warmUp(url: string, bodies: Body[], rounds = QUICK ? 1 : 5, seconds = QUICK ? 0.1 : 0.2): Promise<void> {
   for (let i = 0; i < rounds; i++) for (const body of bodies) await post(url, body);
   for (const body of bodies) {
     const until = performance.now() + seconds * 1000;
@@ -446,7 +446,7 @@ Calls and rounds at the minimum: ${callsOk} of ${results.length}. Latency within
 ## 3. Throughput and memory
 
 0 ms upstreams, ${CLIENTS} clients, ${THROUGHPUT_SECONDS} s per figure, requests a second; each server
-warmed up first (every operation 5 times in turn, then 0.3 s each with ${CLIENTS} clients; measured from
+warmed up first (every operation 5 times in turn, then 0.2 s each with ${CLIENTS} clients; measured from
 a cold start instead, the first operations came out about 20 % below the same process's steady state). *Ceiling*: a bare
 graphql-yoga server with the same schema answering the same operation with the gateway's recorded
 response from memory (bench/support/ceiling.ts): parse and validate, no execution. Three gateways,
