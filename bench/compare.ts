@@ -1,11 +1,12 @@
 /**
- * `npm run bench:compare -- --base REV [--cache 0] [--op NAME,NAME…] [--batch 40] [--rounds 9]`:
+ * `npm run bench:compare -- --base REV [--cache 0] [--op NAME,NAME…] [--batch 40] [--rounds 9] [--node-flags="…"]`:
  * the gateway's CPU per request for the canonical operations, this working tree against the commit
  * REV, side by side in one run: both compiled (REV in a temporary git worktree), both serving the
  * same simulated fleet at 0 ms upstreams, batches of sequential requests sent to one then the other
  * in turn (so that a noisy neighbour slows both alike). Prints per operation the medians over the
  * rounds of each gateway's own CPU time per request (from /proc, user + system) and their ratio;
- * `--cache 0`: every request reads upstream, 30 (the default): over cached pages.
+ * `--cache 0`: every request reads upstream, 30 (the default): over cached pages. `--node-flags`:
+ * Node.js flags for the working tree's gateway only (with `--base HEAD`: the same code, two settings).
  *
  * What a change does to the gateway's cost, before and after, without a whole `npm run bench`.
  */
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     op: { type: 'string', default: '' },
     batch: { type: 'string', default: '40' },
     rounds: { type: 'string', default: '9' },
+    'node-flags': { type: 'string', default: '' },
   },
 });
 if (!values.base) throw new Error('--base REV: the commit to compare the working tree with');
@@ -51,15 +53,20 @@ const config = {
 };
 const configFile = join(mkdtempSync(join(tmpdir(), 'backupql-compare-')), 'config.yaml');
 writeFileSync(configFile, JSON.stringify(config));
-const start = async (dir: string) => {
+const start = async (dir: string, flags: string[] = []) => {
   const g = await startNode(
-    ['--max-old-space-size=256', join(dir, 'dist', 'main.js'), '--config', configFile],
+    ['--max-old-space-size=256', ...flags, join(dir, 'dist', 'main.js'), '--config', configFile],
     { PORT: '0', LOG_LEVEL: 'error' },
     (line) => /(http:\/\/\S+\/graphql)/.exec(line)?.[1],
   );
-  return { name: dir === root ? 'working tree' : baseRev.slice(0, 7), url: g.value, pid: g.running.child.pid!, stop: () => g.running.stop() };
+  return {
+    name: dir === root ? `working tree${flags.length ? ` (${flags.join(' ')})` : ''}` : baseRev.slice(0, 7),
+    url: g.value,
+    pid: g.running.child.pid!,
+    stop: () => g.running.stop(),
+  };
 };
-const gateways = [await start(baseDir), await start(root)] as const;
+const gateways = [await start(baseDir), await start(root, values['node-flags'].split(' ').filter(Boolean))] as const;
 
 const agent = new Agent({ connections: 8 });
 const post = async (url: string, query: string, variables?: Record<string, unknown>) => {
@@ -79,7 +86,9 @@ const median = (xs: number[]) =>
 const wanted = values.op ? values.op.split(',') : null;
 const operations = canonicalOperations(generateFleet({ now: sims.now }), sims.now).filter((o) => !wanted || wanted.some((w) => o.name.includes(w)));
 const batch = Number(values.batch);
-console.log(`gateway CPU per request, ms (median of ${values.rounds} rounds of ${batch}); cache ${values.cache} s; base ${gateways[0].name}`);
+console.log(
+  `gateway CPU per request, ms (median of ${values.rounds} rounds of ${batch}); cache ${values.cache} s; base ${gateways[0].name}, against ${gateways[1].name}`,
+);
 try {
   for (const op of operations) {
     const variables = op.prepare ? await op.prepare(async (q, v) => (await post(gateways[0].url, q, v)).data ?? {}) : op.variables;
