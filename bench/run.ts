@@ -430,7 +430,9 @@ Every figure below was measured in one run on this machine, side by side:
 Page cache off: every run reads upstream. *Fewest* is computed from the fleet's rows by
 test/support/canonical.ts (the test suite asserts the same, deterministically, in
 test/fleet/canonical.test.ts); *made* is the simulators' call log for one run, and its rounds are
-read off the calls' arrival times at L = 100 ms. Latency: median of ${RUNS} sequential runs, after
+read off the calls' arrival times at L = 100 ms; a simulated call's answer leaves L ms after the
+request arrived (the simulator's own work within that time, as a remote server's is on its own
+machine). Latency: median of ${RUNS} sequential runs, after
 a warm-up (every operation ${QUICK ? 1 : 10} times at 0 ms: a server's steady state, not its first
 seconds, whose code V8 has not optimized yet), with every upstream call taking L ms, against the critical path L × rounds; target ≤ 1.15 × critical
 path + 5 ms (✓ when met); the gateway runs without the profiler here. *Gateway CPU*: the gateway
@@ -512,6 +514,15 @@ the existence check); the same for RDS 113–115 ms; 30 DCS instances × 5 backu
 rounds (now 2); fleet-wide \`backupTasks(first: 50)\` 74 calls in 9 rounds (now as in the table);
 \`nodes\` of 50 mixed IDs 28 calls in 3 rounds; throughput of the first about 370 req/s against a
 1,550 req/s ceiling (24 %); RSS 240 MB idle, 450–480 MB under load.
+
+The upstream decoding of 2026-12-03 (pass-through fields checked with zod's \`catch\` in the same
+pass, upstream times read by character codes, flat loader keys written directly), against d90f8f1
+with \`npm run bench:compare\` (both compiled, side by side, 0 ms upstreams): the gateway's CPU per
+request with the page cache off, in three runs, 0.57–0.96 × for the nodes of 50 IDs, 0.76–1.06 ×
+for the fleet-wide list's first page, 0.65–0.97 × for the RDS look-up, 0.79–0.94 × for the DCS
+look-up, 0.81–0.97 × for the fleet overview, 0.85–0.87 × for coverage; over cached pages
+0.89–1.08 × (the cache keeps decoded pages: nothing to gain there). Two processes started alike
+differ by more than the rounds within one run do, hence the ranges.
 
 ## CPU profile of the hot path
 
