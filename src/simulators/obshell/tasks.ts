@@ -10,6 +10,7 @@
  *    sorted in memory (a job without end time sorts last either way), then sliced to the page.
  */
 import type { ObBackupJobRow, ObJob } from '../fleet.js';
+import { daysFromCivil } from '../../lib/time.js';
 
 const DEFAULT_SIZE = 2147483647n;
 const UINT64_MAX = (1n << 64n) - 1n;
@@ -127,16 +128,6 @@ export function goTimeNs(text: string): bigint | undefined {
   const seconds = BigInt(daysFromCivil(y, mo, d)) * 86400n + BigInt(h * 3600 + mi * 60 + s - offsetSeconds);
   const fraction = BigInt(((m[7] ?? '') + '000000000').slice(0, 9));
   return seconds * 1_000_000_000n + fraction;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  const year = m <= 2 ? y - 1 : y;
-  const era = Math.floor(year / 400);
-  const yoe = year - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 /** Go's `%q` for the plain strings a query can hold. */
