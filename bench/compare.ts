@@ -11,14 +11,14 @@
  * What a change does to the gateway's cost, before and after, without a whole `npm run bench`.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { generateFleet } from '../src/simulators/fleet.js';
 import { canonicalOperations } from '../test/support/canonical.js';
-import { cpuSecondsOf, percentile, startFleet, startNode } from './support/processes.js';
+import { cpuSecondsOf, percentile, startFleet, startGateway } from './support/processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,20 +51,9 @@ const config = {
   // The simulated upstreams need no protecting here; otherwise the limit is what is measured.
   sources: fleetConfig.sources.map((s) => ({ ...s, rateLimit: { perSecond: 100_000, burst: 100_000 } })),
 };
-const configFile = join(mkdtempSync(join(tmpdir(), 'backupql-compare-')), 'config.yaml');
-writeFileSync(configFile, JSON.stringify(config));
 const start = async (dir: string, flags: string[] = []) => {
-  const g = await startNode(
-    ['--max-old-space-size=256', ...flags, join(dir, 'dist', 'main.js'), '--config', configFile],
-    { PORT: '0', LOG_LEVEL: 'error' },
-    (line) => /(http:\/\/\S+\/graphql)/.exec(line)?.[1],
-  );
-  return {
-    name: dir === root ? `working tree${flags.length ? ` (${flags.join(' ')})` : ''}` : baseRev.slice(0, 7),
-    url: g.value,
-    pid: g.running.child.pid!,
-    stop: () => g.running.stop(),
-  };
+  const g = await startGateway(config, { root: dir, nodeFlags: flags });
+  return { ...g, name: dir === root ? `working tree${flags.length ? ` (${flags.join(' ')})` : ''}` : baseRev.slice(0, 7) };
 };
 const gateways = [await start(baseDir), await start(root, values['node-flags'].split(' ').filter(Boolean))] as const;
 

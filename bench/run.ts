@@ -68,26 +68,28 @@ const median = (xs: number[]) =>
     50,
   );
 
+/** `clients` concurrent clients sending `body` for `ms`: the answers, and those that were errors. */
+async function hammer(url: string, body: Body, ms: number, clients = CLIENTS): Promise<{ done: number; errors: number }> {
+  const until = performance.now() + ms;
+  let done = 0;
+  let errors = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const { status, json } = await post(url, body);
+        if (status !== 200 || json.errors) errors++;
+        else done++;
+      }
+    }),
+  );
+  return { done, errors };
+}
+
 /** Requests a second that `clients` concurrent clients get for `body`, after a short warm-up. */
 async function throughput(url: string, body: Body, seconds = THROUGHPUT_SECONDS, clients = CLIENTS): Promise<{ rps: number; errors: number }> {
-  const run = async (ms: number) => {
-    const until = performance.now() + ms;
-    let done = 0;
-    let errors = 0;
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (performance.now() < until) {
-          const { status, json } = await post(url, body);
-          if (status !== 200 || json.errors) errors++;
-          else done++;
-        }
-      }),
-    );
-    return { done, errors };
-  };
-  await run(200);
+  await hammer(url, body, 200, clients);
   const t = performance.now();
-  const { done, errors } = await run(seconds * 1000);
+  const { done, errors } = await hammer(url, body, seconds * 1000, clients);
   return { rps: done / ((performance.now() - t) / 1000), errors };
 }
 
@@ -100,14 +102,7 @@ async function throughput(url: string, body: Body, seconds = THROUGHPUT_SECONDS,
  */
 async function warmUp(url: string, bodies: Body[], rounds = QUICK ? 1 : 5, seconds = QUICK ? 0.1 : 0.2): Promise<void> {
   for (let i = 0; i < rounds; i++) for (const body of bodies) await post(url, body);
-  for (const body of bodies) {
-    const until = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (performance.now() < until) await post(url, body);
-      }),
-    );
-  }
+  for (const body of bodies) await hammer(url, body, seconds * 1000);
 }
 
 // ---------------------------------------------------------------------------------------------

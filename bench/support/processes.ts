@@ -64,18 +64,21 @@ export interface GatewayProcess {
 
 /**
  * A gateway for `config` in a child: the compiled build (`runtime: 'node'`, the default, as `npm
- * start`) or the TypeScript through tsx (`'tsx'`, as `npm run dev`); `nodeFlags` such as --cpu-prof.
+ * start`) or the TypeScript through tsx (`'tsx'`, as `npm run dev`); `nodeFlags` such as --cpu-prof;
+ * `root`: the checkout whose build runs (default: this one).
  */
 export async function startGateway(
   config: Record<string, unknown>,
-  options: { runtime?: 'node' | 'tsx'; nodeFlags?: string[]; heapMb?: number } = {},
+  options: { runtime?: 'node' | 'tsx'; nodeFlags?: string[]; heapMb?: number; root?: string } = {},
 ): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'backupql-bench-'));
   const file = join(dir, 'config.yaml');
   // YAML is a superset of JSON.
   writeFileSync(file, JSON.stringify(config));
   // As `npm start` and `npm run dev` run it (package.json): the compiled build with its heap limit, or tsx.
-  const script = options.runtime === 'tsx' ? [...TSX, 'src/main.ts'] : [`--max-old-space-size=${options.heapMb ?? 256}`, 'dist/main.js'];
+  const root = options.root ?? '.';
+  const script =
+    options.runtime === 'tsx' ? [...TSX, join(root, 'src/main.ts')] : [`--max-old-space-size=${options.heapMb ?? 256}`, join(root, 'dist/main.js')];
   const gateway = await startNode(
     [...(options.nodeFlags ?? []), ...script, '--config', file],
     { PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
