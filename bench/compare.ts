@@ -1,11 +1,12 @@
 /**
- * `npm run bench:compare -- --base REV [--cache 0] [--op NAME,NAME…] [--batch 40] [--rounds 9] [--node-flags="…"]`:
+ * `npm run bench:compare -- --base REV [--cache 0] [--response-ms 0] [--op NAME,NAME…] [--batch 40] [--rounds 9] [--node-flags="…"]`:
  * the gateway's CPU per request for the canonical operations, this working tree against the commit
  * REV, side by side in one run: both compiled (REV in a temporary git worktree), both serving the
  * same simulated fleet at 0 ms upstreams, batches of sequential requests sent to one then the other
  * in turn (so that a noisy neighbour slows both alike). Prints per operation the medians over the
  * rounds of each gateway's own CPU time per request (from /proc, user + system) and their ratio;
- * `--cache 0`: every request reads upstream, 30 (the default): over cached pages. `--node-flags`:
+ * `--cache 0`: every request reads upstream, 30 (the default): over cached pages. `--response-ms 1000`:
+ * the response cache on as by default (0, the default here: every request is executed). `--node-flags`:
  * Node.js flags for the working tree's gateway only (with `--base HEAD`: the same code, two settings).
  *
  * What a change does to the gateway's cost, before and after, without a whole `npm run bench`.
@@ -24,6 +25,7 @@ const { values } = parseArgs({
   options: {
     base: { type: 'string' },
     cache: { type: 'string', default: '30' },
+    'response-ms': { type: 'string', default: '0' },
     op: { type: 'string', default: '' },
     batch: { type: 'string', default: '40' },
     rounds: { type: 'string', default: '9' },
@@ -47,7 +49,7 @@ const sims = await startFleet();
 const fleetConfig = sims.config as { sources: Record<string, unknown>[] };
 const config = {
   ...fleetConfig,
-  cache: { ttlSeconds: Number(values.cache), responseMilliseconds: 0 },
+  cache: { ttlSeconds: Number(values.cache), responseMilliseconds: Number(values['response-ms']) },
   // The simulated upstreams need no protecting here; otherwise the limit is what is measured.
   sources: fleetConfig.sources.map((s) => ({ ...s, rateLimit: { perSecond: 100_000, burst: 100_000 } })),
 };
@@ -76,7 +78,7 @@ const wanted = values.op ? values.op.split(',') : null;
 const operations = canonicalOperations(generateFleet({ now: sims.now }), sims.now).filter((o) => !wanted || wanted.some((w) => o.name.includes(w)));
 const batch = Number(values.batch);
 console.log(
-  `gateway CPU per request, ms (median of ${values.rounds} rounds of ${batch}); cache ${values.cache} s; base ${gateways[0].name}, against ${gateways[1].name}`,
+  `gateway CPU per request, ms (median of ${values.rounds} rounds of ${batch}); cache ${values.cache} s, responses ${values['response-ms']} ms; base ${gateways[0].name}, against ${gateways[1].name}`,
 );
 try {
   for (const op of operations) {

@@ -16,11 +16,13 @@
  * (the document is resolved): a kept answer is served only to a request that would have been let
  * through to execute the same document, which passed validation and the cost limits when it ran.
  */
-import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
+import { createHash } from 'node:crypto';
+import { useResponseCache, type BuildResponseCacheKeyFunction, type Cache } from '@graphql-yoga/plugin-response-cache';
 import { getOperationAST, OperationTypeNode, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../lib/clock.js';
+import { stableJson } from '../lib/stable-json.js';
 import type { Principal } from './auth.js';
 
 /** The root fields the snapshot answers. */
@@ -86,6 +88,16 @@ export class ResponseStore implements Cache {
   }
 }
 
+/**
+ * The key of a kept answer: the document, operation name, variables (keys sorted) and session, as
+ * the plugin's default builds it, hashed with node:crypto's SHA-256 at once instead of WebCrypto's
+ * asynchronous digest (a hit costs one promise round less; its share of a hit was about 6 %).
+ */
+export const responseCacheKey: BuildResponseCacheKeyFunction = ({ documentString, operationName, variableValues, sessionId }) =>
+  createHash('sha256')
+    .update([documentString, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? ''].join('|'))
+    .digest('hex');
+
 export function useGatewayResponseCache(options: ResponseCacheOptions): { plugins: Plugin[]; store: ResponseStore | null } {
   const { ttlMs, snapshotTtlMs, principals, authEnabled } = options;
   if (ttlMs <= 0 && !(snapshotTtlMs !== null && snapshotTtlMs > 0)) return { plugins: [], store: null };
@@ -123,6 +135,7 @@ export function useGatewayResponseCache(options: ResponseCacheOptions): { plugin
           return JSON.stringify([principal.via, principal.name, principal.sources]);
         },
         enabled: (request) => cacheable(request) && (!authEnabled || principals.has(request)),
+        buildResponseCacheKey: responseCacheKey,
         invalidateViaMutation: false,
         includeExtensionMetadata: false,
       }),

@@ -9,6 +9,7 @@ import type { ExecutionResult } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config.js';
 import { ManualClock } from '../../src/lib/clock.js';
+import { responseCacheKey } from '../../src/graphql/response-cache.js';
 import { canBackUp, coverageTargets } from '../support/targets.js';
 import { FIXED_NOW, ok, startStack, type Stack } from '../support/stack.js';
 
@@ -134,5 +135,32 @@ describe('the response cache', { timeout: 60_000 }, () => {
     expect(await ask(READ)).toBe(one);
     expect(await ask(ALL)).toBe(all);
     expect(await metric(s, 'hit')).toBe(2);
+  });
+
+  it('keys an answer by document, operation name, variables (whatever their key order) and session', () => {
+    const key = (over: Partial<Parameters<typeof responseCacheKey>[0]> = {}) =>
+      responseCacheKey({
+        documentString: 'query Q($a: Int, $b: String) { __typename }',
+        operationName: 'Q',
+        variableValues: { a: 1, b: 'x' },
+        sessionId: 'open',
+        request: new Request('http://backupql.test/graphql'),
+        context: {},
+        ...over,
+      });
+    const base = key();
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(key({ variableValues: { b: 'x', a: 1 } })).toBe(base);
+    for (const other of [
+      key({ documentString: 'query Q($a: Int, $b: String) { __schema { description } }' }),
+      key({ operationName: 'R' }),
+      key({ operationName: undefined }),
+      key({ variableValues: { a: 2, b: 'x' } }),
+      key({ variableValues: { a: 1, b: 'x', c: null } }),
+      key({ variableValues: undefined }),
+      key({ sessionId: '["apiKey","one",["ob-1"]]' }),
+      key({ sessionId: null }),
+    ])
+      expect(other).not.toBe(base);
   });
 });
