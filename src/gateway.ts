@@ -181,6 +181,11 @@ export function createGateway(input: Config | ConfigInput, options: GatewayOptio
     logging: yogaLogger,
     landingPage: false,
     batching: { limit: config.limits.maxBatch },
+    // Bodies are limited before yoga reads them: the HTTP server refuses one that does not state
+    // its length or states more than `limits.maxBodyBytes` (Node's parser ends a body at its
+    // Content-Length), and useBodyLimit does the same for yoga.fetch. Yoga's own limit would pipe
+    // every body through a TransformStream again (a few per cent of a cached answer's cost).
+    maxRequestBodySize: false,
     plugins: [
       useOpsEndpoints({ metrics, readiness }),
       useDashboard(DASHBOARD_DIR),
