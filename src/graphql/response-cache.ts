@@ -44,18 +44,28 @@ export interface ResponseCacheOptions {
   observe?: (event: 'hit' | 'stored') => void;
 }
 
+/** What yoga writes of an answer without errors: all of it but `extensions.http` (its HTTP status and headers). */
+function onTheWire(result: ExecutionResult): ExecutionResult {
+  if (!result.extensions || !('http' in result.extensions)) return result;
+  const { http: _http, ...extensions } = result.extensions;
+  return { ...result, extensions: Object.keys(extensions).length ? extensions : undefined };
+}
+
+/** A kept answer with its JSON (yoga serializes a result with its own `stringify` when it has one). */
+type Kept = ExecutionResult & { stringify(): string };
+
 /** The kept answers: least recently used dropped first, expiry on the gateway's clock, cleared by a mutation. */
 export class ResponseStore implements Cache {
-  private readonly lru: LRUCache<string, ExecutionResult>;
+  private readonly lru: LRUCache<string, Kept>;
 
   constructor(
     options: Pick<ResponseCacheOptions, 'maxEntries' | 'maxBytes' | 'clock'>,
     private readonly observe?: (event: 'hit' | 'stored') => void,
   ) {
-    this.lru = new LRUCache<string, ExecutionResult>({
+    this.lru = new LRUCache<string, Kept>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
-      sizeCalculation: (result, key) => Math.max(1, JSON.stringify(result).length + key.length),
+      sizeCalculation: (result, key) => Math.max(1, result.stringify().length + key.length),
       ttlAutopurge: false,
       ttlResolution: 0,
       perf: options.clock,
@@ -70,7 +80,13 @@ export class ResponseStore implements Cache {
 
   set(key: string, result: ExecutionResult, _entities: unknown, ttl: number): void {
     if (!(ttl > 0) || !Number.isFinite(ttl)) return;
-    this.lru.set(key, result, { ttl });
+    // Kept with its JSON, written once: yoga answers a hit with `result.stringify` when a result
+    // has one (the plugin serves a copy of the kept object, own fields included), so a hit is not
+    // serialized again. A kept answer is never changed after this (a hit skips execution); what
+    // yoga reads from it for the HTTP response (`extensions.http`) stays on the object.
+    const text = JSON.stringify(onTheWire(result));
+    const kept: Kept = { ...result, stringify: () => text };
+    this.lru.set(key, kept, { ttl });
     this.observe?.('stored');
   }
 

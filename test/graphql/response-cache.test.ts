@@ -60,6 +60,25 @@ describe('the response cache', { timeout: 60_000 }, () => {
     expect(await metric(s, 'hit')).toBe(1);
   });
 
+  it('answers a hit with the very bytes the executed answer had (its JSON is kept with it)', async () => {
+    const { stack: s, clock } = await start();
+    const raw = async () => {
+      const res = await s.gateway.yoga.fetch('http://backupql.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: COVERAGE }),
+      });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const executed = await raw();
+    clock.advance(500);
+    const kept = await raw();
+    expect(await metric(s, 'hit')).toBe(1);
+    expect(kept).toBe(executed);
+    expect((JSON.parse(kept) as { data: Coverage }).data.backupCoverage.totalCount).toBeGreaterThan(10);
+  });
+
   it('is off with the page cache off (every answer read live) and with cache.responseMilliseconds 0', async () => {
     for (const options of [{ cache: false }, { configure: (c: ConfigInput) => ({ ...c, cache: { ttlSeconds: 30, responseMilliseconds: 0 } }) }]) {
       const { stack: s, clock } = await start(options);
