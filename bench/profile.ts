@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile -- [--cache 30] [--seconds 5] [--op NAME] [--clients 20] [--latency-ms 0]`:
+ * `npm run bench:profile -- [--cache 30] [--seconds 5] [--op NAME] [--clients 20] [--latency-ms 0] [--response-ms 1000]`:
  * a CPU profile of the compiled gateway while the clients run one canonical operation (upstream
  * calls taking `--latency-ms`; `--clients 1 --latency-ms 20`: the latency runs' case); prints the
  * functions with the most self time and the gateway's CPU time per request, and writes the
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     op: { type: 'string', default: 'fleet overview' },
     clients: { type: 'string', default: '20' },
     'latency-ms': { type: 'string', default: '0' },
+    'response-ms': { type: 'string', default: '1000' },
   },
 });
 const sims = await startFleet(['--latency-ms', values['latency-ms']]);
@@ -28,7 +29,11 @@ const op = canonicalOperations(generateFleet({ now: sims.now }), sims.now).find(
 const dir = mkdtempSync(join(tmpdir(), 'backupql-prof-'));
 const config = sims.config as { sources: object[] };
 const gateway = await startGateway(
-  { ...config, cache: { ttlSeconds: Number(values.cache) }, sources: config.sources.map((s) => ({ ...s, rateLimit: { perSecond: 100_000, burst: 100_000 } })) },
+  {
+    ...config,
+    cache: { ttlSeconds: Number(values.cache), responseMilliseconds: Number(values['response-ms']) },
+    sources: config.sources.map((s) => ({ ...s, rateLimit: { perSecond: 100_000, burst: 100_000 } })),
+  },
   { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] },
 );
 const agent = new Agent({ connections: 32 });
