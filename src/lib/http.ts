@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, type Dispatcher } from 'undici';
 import { Semaphore } from './semaphore.js';
 
 export interface HttpRequest {
@@ -100,16 +101,28 @@ export class HttpTransport {
    * own timeout is the shorter of the transport's and what the deadline leaves.
    */
   async send(req: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
-    const remaining = options.deadline === undefined ? Infinity : options.deadline - performance.now();
+    const start = performance.now();
+    const remaining = options.deadline === undefined ? Infinity : options.deadline - start;
     if (remaining <= 0) throw new TransportError('timeout', 'the operation ran out of time before this call was sent');
     const budgetMs = Math.max(1, Math.ceil(Math.min(req.timeoutMs ?? this.timeoutMs, remaining)));
-    const expiry = AbortSignal.timeout(budgetMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, expiry]) : expiry;
+    const callerSignal = options.signal;
+    if (callerSignal?.aborted) throw abortedBy(callerSignal);
+    if (!this.limiter.tryAcquire()) {
+      // Queued: the wait ends with the budget or the caller (signals built only for a call that waits).
+      const expiry = AbortSignal.timeout(budgetMs);
+      const signal = callerSignal ? AbortSignal.any([callerSignal, expiry]) : expiry;
+      try {
+        await this.limiter.acquire(signal);
+      } catch (err) {
+        throw classify(err, true, budgetMs, callerSignal);
+      }
+    }
     try {
-      return await this.limiter.run(() => this.sendNow(req, signal, budgetMs, options.signal), signal);
-    } catch (err) {
-      if (err instanceof TransportError) throw err;
-      throw classify(err, signal, budgetMs, options.signal);
+      const left = budgetMs - (performance.now() - start);
+      if (left <= 0) throw new TransportError('timeout', `no complete answer within ${budgetMs} ms`);
+      return await this.sendNow(req, Math.max(1, Math.ceil(left)), budgetMs, callerSignal);
+    } finally {
+      this.limiter.release();
     }
   }
 
@@ -118,48 +131,100 @@ export class HttpTransport {
     await this.agent.destroy();
   }
 
-  private async sendNow(req: HttpRequest, signal: AbortSignal, timeoutMs: number, callerSignal: AbortSignal | undefined): Promise<HttpResponse> {
-    signal.throwIfAborted();
-    let headersReceived = false;
-    try {
-      const res = await request(req.url, {
-        method: req.method,
-        headers: req.authorize ? req.authorize() : req.headers,
-        body: req.body,
-        dispatcher: this.agent,
-        signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      headersReceived = true;
+  /**
+   * One request on the pool, with undici's dispatch handler (the body collected as it arrives, no
+   * stream object per call); one timer for its deadline and one listener on the caller's signal,
+   * both dropped when it settles.
+   */
+  private sendNow(req: HttpRequest, timeoutMs: number, budgetMs: number, callerSignal: AbortSignal | undefined): Promise<HttpResponse> {
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let settled = false;
+      let timedOut = false;
+      let headersReceived = false;
+      let status = 0;
+      let headers: IncomingHttpHeaders = {};
       const chunks: Buffer[] = [];
       let size = 0;
-      for await (const chunk of res.body) {
-        const buf = chunk as Buffer;
-        size += buf.length;
-        if (size > this.maxBodyBytes) {
-          res.body.destroy();
-          throw new TransportError('too-large', `response body exceeds ${this.maxBodyBytes} bytes`);
+      let controller: Dispatcher.DispatchController | undefined;
+      let pending: Error | undefined;
+      // Given up on: the call fails now, and undici drops the request (or never sends it).
+      const cut = (reason: Error) => {
+        if (controller) controller.abort(reason);
+        else pending = reason;
+        fail(reason);
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        cut(new TransportError('timeout', `no complete answer within ${budgetMs} ms`));
+      }, timeoutMs);
+      const onAbort = () => cut(abortedBy(callerSignal!));
+      callerSignal?.addEventListener('abort', onAbort, { once: true });
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        callerSignal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const fail = (err: unknown) => {
+        if (!settle()) return;
+        if (err instanceof TransportError) return reject(err);
+        const failure = classify(err, timedOut, budgetMs, callerSignal);
+        // The connection closed after the headers but before the body was complete.
+        if (headersReceived && failure.failure === 'reset') {
+          return reject(new TransportError('truncated', 'connection closed before the whole body arrived', { cause: err }));
         }
-        chunks.push(buf);
+        reject(failure);
+      };
+      try {
+        const headersOut = req.authorize ? req.authorize() : req.headers;
+        this.agent.dispatch(
+          {
+            origin: req.url.origin,
+            path: `${req.url.pathname}${req.url.search}`,
+            method: req.method,
+            headers: headersOut ?? {},
+            body: req.body ?? null,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+          },
+          {
+            onRequestStart: (ctrl) => {
+              controller = ctrl;
+              if (pending) ctrl.abort(pending);
+            },
+            onResponseStart: (_ctrl, statusCode, responseHeaders) => {
+              headersReceived = true;
+              status = statusCode;
+              headers = responseHeaders;
+            },
+            onResponseData: (ctrl, chunk) => {
+              size += chunk.length;
+              if (size > this.maxBodyBytes) {
+                ctrl.abort(new TransportError('too-large', `response body exceeds ${this.maxBodyBytes} bytes`));
+                return;
+              }
+              chunks.push(chunk);
+            },
+            onResponseEnd: () => {
+              if (!settle()) return;
+              const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+              resolve({ status, headers, text });
+            },
+            onResponseError: (_ctrl, err) => fail(err),
+          },
+        );
+      } catch (err) {
+        fail(err);
       }
-      return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
-    } catch (err) {
-      if (err instanceof TransportError) throw err;
-      const failure = classify(err, signal, timeoutMs, callerSignal);
-      // The connection closed after the headers but before the body was complete.
-      if (headersReceived && failure.failure === 'reset') {
-        throw new TransportError('truncated', 'connection closed before the whole body arrived', { cause: err });
-      }
-      throw failure;
-    }
+    });
   }
 }
 
-function classify(err: unknown, signal: AbortSignal, timeoutMs: number, callerSignal: AbortSignal | undefined): TransportError {
+function classify(err: unknown, expired: boolean, timeoutMs: number, callerSignal: AbortSignal | undefined): TransportError {
   if (callerSignal?.aborted) return abortedBy(callerSignal, err);
   const code = errorCode(err);
-  if (signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (expired || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new TransportError('timeout', `no complete answer within ${timeoutMs} ms`, { cause: err });
   }
   switch (code) {

@@ -15,22 +15,17 @@ export class Semaphore {
     return this.waiting.length;
   }
 
-  /** Runs `task` once a slot is free; rejects with `signal`'s reason if it is aborted while waiting. */
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
-    try {
-      return await task();
-    } finally {
-      this.release();
-    }
+  /** Takes a slot if one is free now. */
+  tryAcquire(): boolean {
+    if (this.active >= this.limit) return false;
+    this.active++;
+    return true;
   }
 
-  private acquire(signal?: AbortSignal): Promise<void> {
+  /** Resolves once a slot is taken; rejects with `signal`'s reason if it is aborted while waiting. Give the slot back with `release`. */
+  acquire(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    if (this.active < this.limit) {
-      this.active++;
-      return Promise.resolve();
-    }
+    if (this.tryAcquire()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const entry = {
         grant: () => {
@@ -48,7 +43,7 @@ export class Semaphore {
     });
   }
 
-  private release(): void {
+  release(): void {
     const next = this.waiting.shift();
     // The slot passes straight to the next waiter.
     if (next) next.grant();
