@@ -119,7 +119,7 @@ export class HttpTransport {
     }
     try {
       const left = budgetMs - (performance.now() - start);
-      if (left <= 0) throw new TransportError('timeout', `no complete answer within ${budgetMs} ms`);
+      if (left <= 0) throw expired(budgetMs);
       return await this.sendNow(req, Math.max(1, Math.ceil(left)), budgetMs, callerSignal);
     } finally {
       this.limiter.release();
@@ -155,7 +155,7 @@ export class HttpTransport {
       };
       const timer = setTimeout(() => {
         timedOut = true;
-        cut(new TransportError('timeout', `no complete answer within ${budgetMs} ms`));
+        cut(expired(budgetMs));
       }, timeoutMs);
       const onAbort = () => cut(abortedBy(callerSignal!));
       callerSignal?.addEventListener('abort', onAbort, { once: true });
@@ -221,11 +221,16 @@ export class HttpTransport {
   }
 }
 
-function classify(err: unknown, expired: boolean, timeoutMs: number, callerSignal: AbortSignal | undefined): TransportError {
+/** A call that had no complete answer within its time. */
+function expired(timeoutMs: number, cause?: unknown): TransportError {
+  return new TransportError('timeout', `no complete answer within ${timeoutMs} ms`, cause === undefined ? undefined : { cause });
+}
+
+function classify(err: unknown, timedOut: boolean, timeoutMs: number, callerSignal: AbortSignal | undefined): TransportError {
   if (callerSignal?.aborted) return abortedBy(callerSignal, err);
   const code = errorCode(err);
-  if (expired || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new TransportError('timeout', `no complete answer within ${timeoutMs} ms`, { cause: err });
+  if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return expired(timeoutMs, err);
   }
   switch (code) {
     case 'ECONNREFUSED':
