@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpTransport, TransportError } from '../../src/lib/http.js';
+import { rejectionOf } from '../support/rejection.js';
 
 let server: Server;
 let base: string;
@@ -26,14 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(TransportError);
-  return error as TransportError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, TransportError);
 
 describe('HttpTransport', () => {
   it('refuses a body over maxBodyBytes (too-large), and answers the next call', async () => {

@@ -6,7 +6,6 @@
  */
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../src/core/errors.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { HttpTransport } from '../../src/lib/http.js';
 import { parseJsonLossless } from '../../src/lib/json.js';
@@ -20,19 +19,10 @@ import { generateFleet, type Fleet, type ObClusterSim } from '../../src/simulato
 import { startHuaweiSimulator, type HuaweiSimulator } from '../../src/simulators/huawei/server.js';
 import { OBSHELL_ROUTES, startObshellSimulator, type ObshellSimulator } from '../../src/simulators/obshell/server.js';
 import { dcsTime, rdsTime } from '../../src/simulators/timefmt.js';
-import { AKSKSigner, sdkCredential } from '../providers/huawei/helpers.js';
+import { AKSKSigner, sdkCredential, upstreamError } from '../providers/huawei/helpers.js';
 
 const T0 = Date.UTC(2025, 4, 10, 4, 0, 0);
 const DURATION = 60_000;
-
-async function upstreamError(promise: Promise<unknown>): Promise<UpstreamError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UpstreamError);
-  return err as UpstreamError;
-}
 
 // ---- obshell --------------------------------------------------------------------------------------
 

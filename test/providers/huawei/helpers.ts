@@ -1,7 +1,6 @@
 /** Shared fixtures for the Huawei tests: a fixed fleet, a simulator, clients, raw calls. */
 import { createRequire } from 'node:module';
 import { request } from 'undici';
-import { expect } from 'vitest';
 import { UpstreamError } from '../../../src/core/errors.js';
 import { AkSkAuth, TokenAuth, type HuaweiAuth } from '../../../src/providers/huawei/auth.js';
 import { DcsClient } from '../../../src/providers/huawei/dcs-client.js';
@@ -11,6 +10,7 @@ import { formatSdkDate } from '../../../src/providers/huawei/signer.js';
 import { HttpTransport, type HttpResponse } from '../../../src/lib/http.js';
 import { generateFleet, type Fleet } from '../../../src/simulators/fleet.js';
 import { startHuaweiSimulator, type HuaweiSimulator, type HuaweiSimulatorOptions } from '../../../src/simulators/huawei/server.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 /** 2024-10-12T02:00:00Z: the fleet's history ends here. */
 export const FLEET_NOW = Date.UTC(2024, 9, 12, 2, 0, 0);
@@ -87,13 +87,8 @@ export function jsonOf(res: HttpResponse): Record<string, unknown> {
 }
 
 /** Awaits a promise that must reject with an `UpstreamError`, and returns it. */
-export async function upstreamError(promise: Promise<unknown>): Promise<UpstreamError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UpstreamError);
-  return err as UpstreamError;
+export function upstreamError(promise: Promise<unknown>): Promise<UpstreamError> {
+  return rejectionOf(promise, UpstreamError);
 }
 
 /** Every string reachable from an error: own properties (enumerable or not), message, stack, JSON. */
